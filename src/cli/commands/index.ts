@@ -1,0 +1,6 @@
+import type { CommandModule } from 'yargs';
+import { archCommand } from './arch.js';
+import { spaceCommand } from './space.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [archCommand, spaceCommand];

@@ -1,0 +1,77 @@
+/**
+ * The dataset contract. Pure data, no tfjs: images stay uint8 (HWC, row-major) until a batch is made,
+ * and batches are float32 typed arrays that the trainer wraps in tensors.
+ */
+import type { Shape3 } from '../space/types.js';
+
+export type DatasetName = 'cifar100' | 'cifar10' | 'mnist' | 'fashion-mnist' | 'fer2013' | 'synthetic';
+
+export interface DatasetInfo {
+  name: DatasetName;
+  inputShape: Shape3;
+  numClasses: number;
+  classNames: string[];
+}
+
+/** N images, each H*W*C bytes in HWC order, and N labels in [0, numClasses). */
+export interface ImageSet {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  shape: Shape3;
+}
+
+export interface LoadedDataset {
+  info: DatasetInfo;
+  train: ImageSet;
+  test: ImageSet;
+  /** Where the files were found, for messages and `nas datasets`. */
+  source: string;
+}
+
+export interface LoadOptions {
+  dataDir?: string;
+  mirror?: string;
+  /** cifar100: 'fine' (100 classes, default) or 'coarse' (20). fer2013: 'all' (7) or 'binary' (2). */
+  labelMode?: string;
+  /** Download when absent (default true). */
+  download?: boolean;
+  /** Called with progress of downloads and long reads. */
+  onProgress?: (event: { phase: string; done: number; total: number }) => void;
+}
+
+/** Index lists into the training ImageSet; never overlapping. Test data is a separate ImageSet. */
+export interface Split {
+  train: Int32Array;
+  val: Int32Array;
+}
+
+export interface SplitOptions {
+  /** Fraction of the training set held out for validation, stratified. Default 0.1. */
+  valFraction: number;
+  /** Keep at most this many training examples (stratified subset), for cheap proxy searches. */
+  trainLimit?: number;
+  seed: string | number;
+}
+
+/** Per-channel mean and standard deviation of pixel values in [0, 1], computed on the training split only. */
+export interface Normalisation {
+  mean: number[];
+  std: number[];
+}
+
+export interface Batch {
+  /** count * H * W * C float32, normalised, HWC. */
+  x: Float32Array;
+  /** count labels. */
+  y: Int32Array;
+  count: number;
+}
+
+export interface BatchOptions {
+  batchSize: number;
+  shuffle: boolean;
+  seed: string | number;
+  /** Random crop after zero padding of this many pixels, and horizontal flip. Off by default. */
+  augment?: { cropPadding: number; flip: boolean };
+}

@@ -1,0 +1,76 @@
+/** The trainer contract: ARCH + data + hyperparameters in, metrics out. The trainer knows nothing of the search. */
+import type { Arch } from '../space/types.js';
+import type { DatasetName } from '../data/types.js';
+
+export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface HyperParams {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'adam' | 'sgd';
+  schedule: 'constant' | 'cosine';
+  labelSmoothing: number;
+  weightDecay: number;
+  /** Stop when validation loss has not improved for this many epochs; 0 disables. */
+  earlyStoppingPatience: number;
+  augment: boolean;
+  seed: number;
+}
+
+export interface DataRequest {
+  dataset: DatasetName;
+  dataDir?: string;
+  labelMode?: string;
+  valFraction: number;
+  trainLimit?: number;
+  /** Seed of the train/validation split (the search's seed: same seed, same split). */
+  splitSeed: number;
+  /** Replay: train on train + validation, evaluate on the test set. */
+  useTestSet: boolean;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number;
+  valAcc: number;
+  seconds: number;
+}
+
+/** What the epoch hook answers: go on, or stop this trial (pruned). */
+export type EpochVerdict = 'continue' | 'prune';
+
+export interface Evaluation {
+  accuracy: number;
+  loss: number;
+  confusion: number[][];
+  perClass: { precision: number; recall: number; f1: number; support: number }[];
+}
+
+export interface TrainResult {
+  status: 'completed' | 'pruned' | 'nan';
+  history: EpochMetrics[];
+  /** Best validation accuracy over the last epochs (the reward the search uses). */
+  valAcc: number;
+  valLoss: number;
+  trainAcc: number;
+  epochs: number;
+  params: number;
+  backend: string;
+  seconds: number;
+  imagesPerSecond: number;
+  /** Present when DataRequest.useTestSet. */
+  test?: Evaluation;
+  /** Present when a model path was asked for. */
+  modelPath?: string;
+}
+
+export interface TrainJob {
+  arch: Arch;
+  data: DataRequest;
+  hyper: HyperParams;
+  /** Save the trained model (tfjs LayersModel format) to this folder. */
+  saveModelTo?: string;
+}
