@@ -75,3 +75,13 @@ export interface BatchOptions {
   /** Random crop after zero padding of this many pixels, and horizontal flip. Off by default. */
   augment?: { cropPadding: number; flip: boolean };
 }
+
+/*
+ * Public API of src/data (src/data/index.ts):
+ *   DATASET_NAMES: DatasetName[]
+ *   datasetInfo(name, opts?: { labelMode?: string }): DatasetInfo
+ *   loadDataset(name, opts?: LoadOptions): Promise<LoadedDataset>
+ *   makeSplit(labels: Uint8Array, numClasses: number, opts: SplitOptions): Split
+ *   computeNormalisation(set: ImageSet, indices: Int32Array): Normalisation
+ *   batches(set: ImageSet, indices: Int32Array, norm: Normalisation, opts: BatchOptions): Iterable<Batch>
+ */

@@ -74,3 +74,25 @@ export interface TrainJob {
   /** Save the trained model (tfjs LayersModel format) to this folder. */
   saveModelTo?: string;
 }
+
+/** Why a trial failed without a result. */
+export type FailureCause = 'crash' | 'oom' | 'error' | 'leak' | 'timeout';
+
+export type TrainOutcome =
+  | { ok: true; result: TrainResult; worker: string }
+  | { ok: false; cause: FailureCause; error: string; worker: string };
+
+export interface RunHooks {
+  /** Called after each epoch; answering 'prune' stops the trial (status 'pruned'). */
+  onEpoch?: (metrics: EpochMetrics) => EpochVerdict | Promise<EpochVerdict>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Long-lived worker processes (one per GPU with CUDA_VISIBLE_DEVICES, else `size` on CPU), each holding the
+ * dataset in memory, replaced after a crash, OOM or tensor leak. Implemented in src/trainer/pool/.
+ */
+export interface TrainerPool {
+  run(job: TrainJob, hooks?: RunHooks): Promise<TrainOutcome>;
+  close(): Promise<void>;
+}
