@@ -118,3 +118,77 @@ export interface ProblemSpec {
   /** Exclude ARCHs with more parameters than this (through the masks). */
   maxParams?: number;
 }
+
+/** Layer kinds a layer space can add (T is always appended by the space). */
+export type LayerKind = 'C' | 'P' | 'FC';
+
+/** Choices of a C layer in a layer space; a field left out takes its single default value. */
+export interface ConvChoices {
+  num_output: number[];
+  kernel_size: (number | Pair)[];
+  /** Default [1]. */
+  stride?: (number | Pair)[];
+  /** Default ['same']. */
+  padding?: Padding[];
+  /** Default ['relu']. */
+  activation?: Activation[];
+  /** Default [false]. */
+  batch_norm?: boolean[];
+  /** Percent. Default [0]. */
+  drop_out?: number[];
+  /**
+   * Residual choices as back offsets: 0 = no skip, n >= 1 = add the output of the layer n positions back
+   * (n = 1 is this layer's own input; reaching before layer 0 means the network input). Must contain 0;
+   * offered only where the shapes match. Default [0].
+   */
+  skip_back?: number[];
+}
+
+export interface PoolChoices {
+  pool: PoolKind[];
+  /** Required unless pool is only ['global_avg']. */
+  kernel_size?: (number | Pair)[];
+  /** Default: equal to the kernel (one choice per kernel) when left out; otherwise the listed strides. */
+  stride?: (number | Pair)[];
+  padding?: Padding[];
+  drop_out?: number[];
+}
+
+export interface DenseChoices {
+  num_output: number[];
+  activation?: Activation[];
+  batch_norm?: boolean[];
+  drop_out?: number[];
+}
+
+/** A layer space file (experiments/spaces/*.json with "kind": "layers"). */
+export interface LayerSpaceDefinition {
+  kind: 'layers';
+  name: string;
+  description?: string;
+  /** Number of C/P/FC layers (T not counted). */
+  minLayers: number;
+  maxLayers: number;
+  /** At most this many FC layers (they come after the conv part). Default 2. */
+  maxFC?: number;
+  /**
+   * Which kinds may follow which: keys 'start', 'C', 'P', 'FC'; values lists of 'C', 'P', 'FC', 'stop'.
+   * FC may only be followed by FC or stop. Default: start [C]; C and P [C, P, FC, stop]; FC [FC, stop].
+   */
+  follows?: Partial<Record<'start' | LayerKind, (LayerKind | 'stop')[]>>;
+  layers: { C?: ConvChoices; P?: PoolChoices; FC?: DenseChoices };
+}
+
+export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
+export type Nb201Op = (typeof NB201_OPS)[number];
+
+/** The NAS-Bench-201 cell space: 6 edges, each one op. */
+export interface CellSpaceDefinition {
+  kind: 'nb201';
+  name: string;
+  description?: string;
+  /** Subset of NB201_OPS, in choice order. Default all five. */
+  ops?: Nb201Op[];
+}
+
+export type SpaceDefinition = LayerSpaceDefinition | CellSpaceDefinition;

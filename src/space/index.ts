@@ -1,0 +1,6 @@
+/** The public surface of src/space: ARCH parsing, validation, costs, hashing and search spaces. No tfjs. */
+export * from './types.js';
+export { parseArch, loadArchFile } from './parse.js';
+export { inferCost, validateArch } from './cost.js';
+export { canonicalArch, archHash } from './canonical.js';
+export { describeArch } from './describe.js';
