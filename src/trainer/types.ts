@@ -59,6 +59,8 @@ export interface TrainResult {
   epochs: number;
   params: number;
   backend: string;
+  /** Why this backend and not a better one (from backend selection), when there is something to say. */
+  backendNotes?: string[];
   seconds: number;
   imagesPerSecond: number;
   /** Present when DataRequest.useTestSet. */
