@@ -19,6 +19,11 @@ export interface ImageSet {
   labels: Uint8Array;
   count: number;
   shape: Shape3;
+  /**
+   * Every label mode's labels for the same examples, when the files carry more than one
+   * (cifar100: { fine, coarse }). `labels` is the one the loaded label mode selected.
+   */
+  labelsByMode?: Record<string, Uint8Array>;
 }
 
 export interface LoadedDataset {
@@ -38,6 +43,10 @@ export interface LoadOptions {
   download?: boolean;
   /** Called with progress of downloads and long reads. */
   onProgress?: (event: { phase: string; done: number; total: number }) => void;
+  /** MD5 overrides for downloaded files, by file name (tests, private mirrors). Also $NAS_DATA_CHECKSUMS (JSON). */
+  checksums?: Record<string, string>;
+  /** synthetic only: example counts (default 600 train, 200 test). */
+  synthetic?: { trainCount?: number; testCount?: number };
 }
 
 /** Index lists into the training ImageSet; never overlapping. Test data is a separate ImageSet. */
@@ -49,7 +58,10 @@ export interface Split {
 export interface SplitOptions {
   /** Fraction of the training set held out for validation, stratified. Default 0.1. */
   valFraction: number;
-  /** Keep at most this many training examples (stratified subset), for cheap proxy searches. */
+  /**
+   * Keep at most this many training examples (stratified subset), for cheap proxy searches. The validation
+   * set then shrinks in proportion (valFraction of train + val), so a proxy search stays cheap throughout.
+   */
   trainLimit?: number;
   seed: string | number;
 }

@@ -1,0 +1,60 @@
+/** Progress of downloads and long reads: the caller's callback, a cli-progress bar on a terminal, or quiet lines. */
+import cliProgress from 'cli-progress';
+
+export interface ProgressEvent {
+  phase: string;
+  done: number;
+  total: number;
+}
+export type ProgressSink = (event: ProgressEvent) => void;
+
+export interface ProgressReporter {
+  sink: ProgressSink;
+  stop(): void;
+}
+
+/** `label` names the work (e.g. a file name) on the bar or in the log lines. */
+export function progressReporter(label: string, onProgress?: ProgressSink): ProgressReporter {
+  if (onProgress) return { sink: onProgress, stop: () => {} };
+  if (process.stderr.isTTY) return terminalBar(label);
+  return logLines(label);
+}
+
+function terminalBar(label: string): ProgressReporter {
+  const bar = new cliProgress.SingleBar(
+    { format: `{phase} ${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase = '';
+  return {
+    sink: (event) => {
+      if (event.phase !== phase) {
+        if (phase) bar.stop();
+        phase = event.phase;
+        bar.start(Math.max(event.total, 1), event.done, { phase });
+      }
+      bar.update(event.done, { phase });
+    },
+    stop: () => {
+      if (phase) bar.stop();
+    },
+  };
+}
+
+function logLines(label: string): ProgressReporter {
+  let phase = '';
+  let lastTenth = -1;
+  return {
+    sink: (event) => {
+      const tenth = event.total > 0 ? Math.floor((10 * event.done) / event.total) : 0;
+      if (event.phase === phase && tenth === lastTenth) return;
+      if (event.phase !== phase) lastTenth = -1;
+      phase = event.phase;
+      lastTenth = tenth;
+      if (event.phase === 'download' || tenth === 10) {
+        process.stderr.write(`nas: ${event.phase} ${label}: ${tenth * 10}%\n`);
+      }
+    },
+    stop: () => {},
+  };
+}

@@ -1,0 +1,74 @@
+/** Stratified, seeded train/validation split of a training set (the test set is a separate ImageSet). */
+import seedrandom from 'seedrandom';
+import { shuffleInPlace } from './shuffle.js';
+import { ConfigError } from '../errors.js';
+import type { Split, SplitOptions } from './types.js';
+
+export function makeSplit(labels: Uint8Array, numClasses: number, opts: SplitOptions): Split {
+  const valFraction = opts.valFraction ?? 0.1;
+  checkOptions(valFraction, opts.trainLimit);
+  const byClass = indicesByClass(labels, numClasses);
+  const sizes = byClass.map((members) => members.length);
+  const total = labels.length;
+  const fullVal = Math.round(total * valFraction);
+  const limited = opts.trainLimit !== undefined && opts.trainLimit < total - fullVal;
+  const valTotal = limited ? Math.round((opts.trainLimit! * valFraction) / (1 - valFraction)) : fullVal;
+  const valCounts = apportion(valTotal, sizes, sizes);
+  const rest = sizes.map((size, c) => size - valCounts[c]);
+  const trainCounts = limited ? apportion(opts.trainLimit!, sizes, rest) : rest;
+
+  const random = seedrandom(String(opts.seed));
+  const train: number[] = [];
+  const val: number[] = [];
+  byClass.forEach((members, c) => {
+    shuffleInPlace(members, random);
+    val.push(...members.slice(0, valCounts[c]));
+    train.push(...members.slice(valCounts[c], valCounts[c] + trainCounts[c]));
+  });
+  return { train: sorted(train), val: sorted(val) };
+}
+
+function checkOptions(valFraction: number, trainLimit?: number): void {
+  if (!(valFraction >= 0 && valFraction < 1)) throw new ConfigError(`valFraction must be in [0, 1), got ${valFraction}`);
+  if (trainLimit !== undefined && !(Number.isInteger(trainLimit) && trainLimit > 0)) {
+    throw new ConfigError(`trainLimit must be a positive integer, got ${trainLimit}`);
+  }
+}
+
+function indicesByClass(labels: Uint8Array, numClasses: number): number[][] {
+  const byClass: number[][] = Array.from({ length: numClasses }, () => []);
+  labels.forEach((label, index) => {
+    if (label >= numClasses) throw new ConfigError(`label ${label} at index ${index} is not below numClasses ${numClasses}`);
+    byClass[label].push(index);
+  });
+  return byClass;
+}
+
+/**
+ * Split `total` over classes in proportion to `weights` (largest remainder), never giving a class more than
+ * its `caps`: each class ends within one example of its share whenever the caps allow it.
+ */
+export function apportion(total: number, weights: number[], caps: number[]): number[] {
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+  if (weightSum === 0) return weights.map(() => 0);
+  const quotas = weights.map((weight) => (total * weight) / weightSum);
+  const counts = quotas.map((quota, c) => Math.min(Math.floor(quota), caps[c]));
+  let left = total - counts.reduce((a, b) => a + b, 0);
+  const order = quotas.map((quota, c) => c).sort((a, b) => quotas[b] - counts[b] - (quotas[a] - counts[a]) || a - b);
+  while (left > 0) {
+    const before = left;
+    for (const c of order) {
+      if (left === 0) break;
+      if (counts[c] < caps[c]) {
+        counts[c]++;
+        left--;
+      }
+    }
+    if (left === before) break;
+  }
+  return counts;
+}
+
+function sorted(indices: number[]): Int32Array {
+  return Int32Array.from(indices).sort();
+}
