@@ -6,8 +6,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { inferCost, parseArch } from '../../src/space/index.js';
 import type { Shape3 } from '../../src/space/types.js';
-import { buildModel } from '../../src/trainer/model/build.js';
-import { loadModel, saveModel } from '../../src/trainer/model/file-io.js';
+import { buildModel, loadModel, saveModel } from '../../src/trainer/index.js';
 import { ArchError } from '../../src/errors.js';
 import { useCpu } from './helpers.js';
 

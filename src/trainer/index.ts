@@ -1,0 +1,10 @@
+/** Public surface of src/trainer: ARCH to tfjs model, training, evaluation, worker pool. */
+export type * from './types.js';
+export { buildModel, type BuildOptions } from './model/build.js';
+export { saveModel, loadModel, fileHandler } from './model/file-io.js';
+export { trainModel, REWARD_WINDOW, type TrainingData, type TrainHooks, type TrainingRun } from './train/loop.js';
+export { evaluate, metricsFromConfusion, type Subset } from './train/evaluate.js';
+export { runTrainJob, type JobContext } from './train/job.js';
+export { learningRateAt } from './train/schedule.js';
+export { DatasetCache } from './data-cache.js';
+export { createTrainerPool, type PoolOptions } from './pool/pool.js';

@@ -1,0 +1,204 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BackendName, FailureCause, RunHooks, TrainJob, TrainOutcome, TrainerPool } from '../types.js';
+import { causeOfExit } from './failure.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
+
+export interface PoolOptions {
+  /** Workers on CPU; ignored when `gpus` is given (one worker per GPU). */
+  size: number;
+  backend: BackendName;
+  /** CUDA device ids, e.g. ['0', '1']: one worker each, with CUDA_VISIBLE_DEVICES set to it. */
+  gpus?: string[];
+  /** Threads of the wasm backend in each worker. */
+  threads?: number;
+  /** Node options of the worker processes, e.g. ['--max-old-space-size=4096']. */
+  execArgv?: string[];
+}
+
+const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
+const STDERR_TAIL_CHARS = 4000;
+
+/** Starts long-lived trainer worker processes; each job runs in a free one. */
+export function createTrainerPool(options: PoolOptions): TrainerPool & { workerPids(): (number | undefined)[] } {
+  const slots = options.gpus?.length
+    ? options.gpus.map((gpu) => new WorkerSlot(`gpu${gpu}`, options, { CUDA_VISIBLE_DEVICES: gpu }))
+    : Array.from({ length: Math.max(1, options.size) }, (_, i) => new WorkerSlot(`w${i}`, options, {}));
+  const idle = [...slots];
+  const waiting: ((slot: WorkerSlot) => void)[] = [];
+  let closed = false;
+
+  const acquire = (): Promise<WorkerSlot> => {
+    const slot = idle.shift();
+    return slot ? Promise.resolve(slot) : new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (slot: WorkerSlot): void => {
+    const next = waiting.shift();
+    if (next) next(slot);
+    else idle.push(slot);
+  };
+
+  return {
+    async run(job: TrainJob, hooks: RunHooks = {}): Promise<TrainOutcome> {
+      if (closed) throw new Error('the trainer pool is closed');
+      const slot = await acquire();
+      try {
+        return await slot.run(job, hooks);
+      } finally {
+        release(slot);
+      }
+    },
+    workerPids: () => slots.map((slot) => slot.pid),
+    async close(): Promise<void> {
+      closed = true;
+      await Promise.all(slots.map((slot) => slot.stop()));
+    },
+  };
+}
+
+interface ActiveJob {
+  id: number;
+  hooks: RunHooks;
+  resolve: (outcome: TrainOutcome) => void;
+}
+
+/** One worker position in the pool: a child process, replaced whenever it dies or must be recycled. */
+class WorkerSlot {
+  private child!: ChildProcess;
+  private ready!: Promise<void>;
+  private generation = 0;
+  private stderrTail = '';
+  private active: ActiveJob | undefined;
+  private nextJobId = 1;
+  private stopped = false;
+
+  constructor(private readonly name: string, private readonly options: PoolOptions, private readonly env: Record<string, string>) {
+    this.spawn();
+  }
+
+  private get label(): string {
+    return `${this.name}#${this.generation}`;
+  }
+
+  private spawn(): void {
+    this.generation += 1;
+    this.stderrTail = '';
+    const config: WorkerConfig = { backend: this.options.backend, threads: this.options.threads };
+    const child = fork(WORKER_SCRIPT, [JSON.stringify(config)], {
+      env: { ...process.env, ...this.env },
+      execArgv: this.options.execArgv ?? [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
+    });
+    this.ready = new Promise<void>((resolve, reject) => {
+      child.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'fatal') reject(new Error(`the trainer worker could not start: ${message.error}`));
+        else this.onMessage(message);
+      });
+      child.on('exit', (code, signal) => {
+        reject(new Error(`the trainer worker exited while starting (${causeOfExit(code, signal, this.stderrTail).error})`));
+        if (child === this.child) this.onExit(code, signal);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  async run(job: TrainJob, hooks: RunHooks): Promise<TrainOutcome> {
+    if (hooks.signal?.aborted) return this.failure('error', 'aborted before it started');
+    try {
+      await this.ready;
+    } catch (error) {
+      this.replace();
+      return this.failure('error', (error as Error).message);
+    }
+    const id = this.nextJobId++;
+    return new Promise<TrainOutcome>((resolve) => {
+      const onAbort = (): void => {
+        if (this.active?.id !== id) return;
+        this.active = undefined;
+        resolve(this.failure('error', 'aborted: the trial was cancelled and its worker stopped'));
+        this.replace();
+      };
+      this.active = {
+        id,
+        hooks,
+        resolve: (outcome) => {
+          hooks.signal?.removeEventListener('abort', onAbort);
+          resolve(outcome);
+        },
+      };
+      hooks.signal?.addEventListener('abort', onAbort, { once: true });
+      this.send({ type: 'job', id, job });
+    });
+  }
+
+  private onMessage(message: FromWorker): void {
+    const active = this.active;
+    if (active === undefined || !('id' in message) || message.id !== active.id) return;
+    if (message.type === 'epoch') {
+      void this.answerEpoch(active, message.metrics);
+      return;
+    }
+    if (message.type !== 'result' && message.type !== 'failed') return;
+    this.active = undefined;
+    const worker = this.label;
+    if (message.type === 'result') active.resolve({ ok: true, result: message.result, worker });
+    else active.resolve({ ok: false, cause: message.cause, error: message.error, worker });
+    // A worker that leaked tensors or ran out of memory is not trusted with another job.
+    if (message.leaked !== 0 || (message.type === 'failed' && message.cause === 'oom')) this.replace();
+  }
+
+  private async answerEpoch(active: ActiveJob, metrics: Parameters<NonNullable<RunHooks['onEpoch']>>[0]): Promise<void> {
+    let verdict: 'continue' | 'prune' = 'continue';
+    try {
+      verdict = (await active.hooks.onEpoch?.(metrics)) ?? 'continue';
+    } catch {
+      verdict = 'prune';
+    }
+    if (this.active === active) this.send({ type: 'verdict', id: active.id, epoch: metrics.epoch, verdict });
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const active = this.active;
+    if (active === undefined) return;
+    this.active = undefined;
+    const { cause, error } = causeOfExit(code, signal, this.stderrTail);
+    active.resolve(this.failure(cause, error));
+    this.replace();
+  }
+
+  private failure(cause: FailureCause, error: string): TrainOutcome {
+    return { ok: false, cause, error, worker: this.label };
+  }
+
+  private send(message: ToWorker): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  /** Stops the current child (if alive) and starts a fresh one in its place. */
+  private replace(): void {
+    const old = this.child;
+    if (!this.stopped) this.spawn();
+    if (old.exitCode === null && old.signalCode === null) old.kill('SIGKILL');
+  }
+
+  /** The pid of the current child (for tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const child = this.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+}

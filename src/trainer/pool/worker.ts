@@ -1,0 +1,61 @@
+/**
+ * Entry of a trainer worker process (forked by the pool). It initialises one backend, keeps loaded
+ * datasets, runs one job at a time, and reports tensors left behind by a job so the pool can recycle it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EpochVerdict, TrainJob } from '../types.js';
+import { DatasetCache } from '../data-cache.js';
+import { runTrainJob } from '../train/job.js';
+import { initialiseBackend, type SelectedBackend } from './backend.js';
+import { causeOfError } from './failure.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
+
+const datasets = new DatasetCache();
+const pendingVerdicts = new Map<string, (verdict: EpochVerdict) => void>();
+
+function send(message: FromWorker): void {
+  process.send?.(message);
+}
+
+async function runJob(id: number, job: TrainJob, backend: SelectedBackend, baseline: number): Promise<void> {
+  try {
+    const dataset = await datasets.get(job.data);
+    const result = await runTrainJob(job, { dataset, backend: backend.name, backendNotes: backend.notes }, {
+      onEpoch: (metrics) => new Promise<EpochVerdict>((resolve) => {
+        pendingVerdicts.set(`${id}:${metrics.epoch}`, resolve);
+        send({ type: 'epoch', id, metrics });
+      }),
+    });
+    send({ type: 'result', id, result, leaked: tf.memory().numTensors - baseline });
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    send({ type: 'failed', id, cause: causeOfError(message), error: message, leaked: tf.memory().numTensors - baseline });
+  }
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
+  let backend: SelectedBackend;
+  try {
+    backend = await initialiseBackend(config.backend, config.threads);
+  } catch (error) {
+    send({ type: 'fatal', error: error instanceof Error ? error.message : String(error) });
+    process.disconnect?.();
+    return;
+  }
+  const baseline = tf.memory().numTensors;
+  let queue = Promise.resolve();
+  process.on('message', (message: ToWorker) => {
+    if (message.type === 'verdict') {
+      const key = `${message.id}:${message.epoch}`;
+      pendingVerdicts.get(key)?.(message.verdict);
+      pendingVerdicts.delete(key);
+    } else if (message.type === 'job') {
+      queue = queue.then(() => runJob(message.id, message.job, backend, baseline));
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', backend: backend.name, notes: backend.notes });
+}
+
+void main();

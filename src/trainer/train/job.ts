@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LoadedDataset } from '../../data/types.js';
+import { computeNormalisation, makeSplit } from '../../data/index.js';
+import type { DataRequest, EpochMetrics, TrainJob, TrainResult } from '../types.js';
+import { buildModel } from '../model/build.js';
+import { saveModel } from '../model/file-io.js';
+import { evaluate, type Subset } from './evaluate.js';
+import { REWARD_WINDOW, trainModel, type TrainHooks, type TrainingData } from './loop.js';
+
+export interface JobContext {
+  dataset: LoadedDataset;
+  /** The backend in use, recorded in the result. */
+  backend: string;
+  backendNotes?: string[];
+}
+
+/**
+ * Runs one trial in this process: split, normalise, build, train, and in replay mode evaluate on the
+ * test set and save the model. Every tensor it makes is freed before it returns.
+ */
+export async function runTrainJob(job: TrainJob, context: JobContext, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const started = performance.now();
+  const { info } = context.dataset;
+  const data = prepareData(context.dataset, job.data, job.hyper.augment);
+  const model = buildModel(job.arch, info.inputShape, info.numClasses, { seed: job.hyper.seed });
+  try {
+    const hyper = job.data.useTestSet ? { ...job.hyper, earlyStoppingPatience: 0 } : job.hyper;
+    const run = await trainModel(model, data, hyper, hooks);
+    const result: TrainResult = {
+      status: run.status,
+      history: run.history,
+      ...reward(run.history),
+      epochs: run.history.length,
+      params: model.countParams(),
+      backend: context.backend,
+      ...(context.backendNotes?.length ? { backendNotes: context.backendNotes } : {}),
+      seconds: 0,
+      imagesPerSecond: run.trainSeconds > 0 ? run.trainImages / run.trainSeconds : 0,
+    };
+    if (job.data.useTestSet && run.status !== 'nan') result.test = evaluate(model, data.val, data.norm, info.numClasses);
+    if (job.saveModelTo !== undefined && run.status !== 'nan') result.modelPath = await saveModel(model, job.saveModelTo);
+    result.seconds = (performance.now() - started) / 1000;
+    return result;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The search's split of the training set; in replay, train on train + validation and score on the test set. */
+function prepareData(dataset: LoadedDataset, request: DataRequest, augment: boolean): TrainingData {
+  const { info, train, test } = dataset;
+  const split = makeSplit(train.labels, info.numClasses, {
+    valFraction: request.valFraction,
+    trainLimit: request.trainLimit,
+    seed: request.splitSeed,
+  });
+  const trainSubset: Subset = request.useTestSet ? { set: train, indices: concat(split.train, split.val) } : { set: train, indices: split.train };
+  const valSubset: Subset = request.useTestSet ? { set: test, indices: range(test.count) } : { set: train, indices: split.val };
+  return {
+    train: trainSubset,
+    val: valSubset,
+    norm: computeNormalisation(train, trainSubset.indices),
+    classes: info.numClasses,
+    augment: augment ? { cropPadding: Math.max(1, Math.round(info.inputShape[0] / 8)), flip: info.name !== 'mnist' } : undefined,
+  };
+}
+
+/** The reward: the best validation accuracy of the last few epochs, with that epoch's loss. */
+function reward(history: EpochMetrics[]): Pick<TrainResult, 'valAcc' | 'valLoss' | 'trainAcc'> {
+  if (history.length === 0) return { valAcc: 0, valLoss: NaN, trainAcc: 0 };
+  const best = history.slice(-REWARD_WINDOW).reduce((a, b) => (b.valAcc > a.valAcc ? b : a));
+  return { valAcc: best.valAcc, valLoss: best.valLoss, trainAcc: history[history.length - 1].trainAcc };
+}
+
+function concat(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function range(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
+/** Tensors alive now; a finished job must leave this where it found it. */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Batch, BatchOptions, Normalisation } from '../../data/types.js';
+import { batches } from '../../data/index.js';
+import type { EpochMetrics, EpochVerdict, HyperParams, TrainResult } from '../types.js';
+import { DropoutReseeder } from '../model/dropout-seeds.js';
+import { countCorrect, crossEntropyPerExample } from './loss.js';
+import { createOptimizer, learningRateAt, type SteppedOptimizer } from './schedule.js';
+import { evaluate, type Subset } from './evaluate.js';
+
+export interface TrainingData {
+  train: Subset;
+  /** Scored after every epoch (validation split; the test set in replay). */
+  val: Subset;
+  norm: Normalisation;
+  classes: number;
+  augment?: BatchOptions['augment'];
+}
+
+export interface TrainHooks {
+  onEpoch?: (metrics: EpochMetrics) => EpochVerdict | Promise<EpochVerdict>;
+  /** Checked between steps; training stops with an error when it fires. */
+  signal?: AbortSignal;
+}
+
+export interface TrainingRun {
+  status: TrainResult['status'];
+  history: EpochMetrics[];
+  trainImages: number;
+  trainSeconds: number;
+}
+
+/** How many final epochs the reward looks back over (best validation accuracy among them). */
+export const REWARD_WINDOW = 3;
+
+/**
+ * Trains in place with a custom loop: seeded shuffling, per-step learning rate, early stopping on
+ * validation loss, the epoch hook, and an immediate stop on a non-finite loss.
+ */
+export async function trainModel(model: tf.LayersModel, data: TrainingData, hyper: HyperParams, hooks: TrainHooks = {}): Promise<TrainingRun> {
+  const stepsPerEpoch = Math.ceil(data.train.indices.length / hyper.batchSize);
+  const totalSteps = stepsPerEpoch * hyper.epochs;
+  const optimizer = createOptimizer(hyper);
+  const step = makeStep(model, optimizer, hyper);
+  const reseeder = new DropoutReseeder(model, hyper.seed);
+  const run: TrainingRun = { status: 'completed', history: [], trainImages: 0, trainSeconds: 0 };
+  const stopper = new EarlyStopper(hyper.earlyStoppingPatience);
+  let stepIndex = 0;
+  try {
+    for (let epoch = 1; epoch <= hyper.epochs; epoch++) {
+      const started = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      const options: BatchOptions = { batchSize: hyper.batchSize, shuffle: true, seed: `${hyper.seed}:${epoch}`, augment: data.augment };
+      for (const batch of batches(data.train.set, data.train.indices, data.norm, options)) {
+        hooks.signal?.throwIfAborted();
+        optimizer.setLearningRate(learningRateAt(hyper, stepIndex++, totalSteps));
+        reseeder.reseed();
+        const outcome = step(batch, data.train.set.shape);
+        if (!Number.isFinite(outcome.loss)) return { ...run, status: 'nan' };
+        lossSum += outcome.loss * batch.count;
+        correct += outcome.correct;
+        seen += batch.count;
+      }
+      run.trainSeconds += (performance.now() - started) / 1000;
+      run.trainImages += seen;
+      const val = evaluate(model, data.val, data.norm, data.classes);
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: lossSum / Math.max(seen, 1),
+        trainAcc: correct / Math.max(seen, 1),
+        valLoss: val.loss,
+        valAcc: val.accuracy,
+        seconds: (performance.now() - started) / 1000,
+      };
+      run.history.push(metrics);
+      if (!Number.isFinite(val.loss)) return { ...run, status: 'nan' };
+      if ((await hooks.onEpoch?.(metrics)) === 'prune') return { ...run, status: 'pruned' };
+      if (stopper.shouldStop(val.loss)) break;
+    }
+    return run;
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** One optimisation step; returns the batch's mean loss (data term, without weight decay) and correct count. */
+function makeStep(model: tf.LayersModel, optimizer: SteppedOptimizer, hyper: HyperParams) {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const decayed = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => w.read());
+  return (batch: Batch, shape: number[]): { loss: number; correct: number } => {
+    const tensors = tf.tidy(() => {
+      const x = tf.tensor4d(batch.x, [batch.count, shape[0], shape[1], shape[2]]);
+      const y = tf.tensor1d(batch.y, 'int32');
+      let correctT: tf.Scalar | undefined;
+      let dataLossT: tf.Scalar | undefined;
+      optimizer.optimizer.minimize(() => {
+        const probs = model.apply(x, { training: true }) as tf.Tensor2D;
+        correctT = tf.keep(countCorrect(probs, y));
+        dataLossT = tf.keep(crossEntropyPerExample(probs, y, hyper.labelSmoothing).mean() as tf.Scalar);
+        return hyper.weightDecay > 0 ? dataLossT.add(l2(decayed).mul(hyper.weightDecay / 2)) as tf.Scalar : dataLossT.clone();
+      }, false, variables);
+      return [dataLossT as tf.Scalar, correctT as tf.Scalar];
+    });
+    const result = { loss: tensors[0].dataSync()[0], correct: tensors[1].dataSync()[0] };
+    tf.dispose(tensors);
+    return result;
+  };
+}
+
+function l2(weights: tf.Tensor[]): tf.Scalar {
+  return tf.addN(weights.map((w) => w.square().sum())) as tf.Scalar;
+}
+
+class EarlyStopper {
+  private best = Infinity;
+  private sinceBest = 0;
+
+  constructor(private readonly patience: number) {}
+
+  shouldStop(valLoss: number): boolean {
+    if (valLoss < this.best) {
+      this.best = valLoss;
+      this.sinceBest = 0;
+      return false;
+    }
+    this.sinceBest += 1;
+    return this.patience > 0 && this.sinceBest >= this.patience;
+  }
+}
