@@ -28,6 +28,8 @@ export interface Diagnostics {
 
 export interface Strategy {
   readonly name: StrategyName;
+  /** How many results it learns from at once: ask and tell this many at a time for best effect. */
+  readonly batchSize: number;
   /** Propose `count` candidates (complete decision sequences, every one feasible under the masks). */
   ask(count: number): Proposal[];
   /** Report rewards for proposals (in the order they were asked). Returns diagnostics when it updated. */

@@ -1,0 +1,210 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DecisionProcess, NextDecision } from '../../space/types.js';
+import { nonNegative, positive, positiveInteger, resolveOptions, unitInterval } from '../options.js';
+import { createRng, restoreRng, type Rng } from '../rng.js';
+import { base64ToFloats, decodeState, encodeState, floatsToBase64 } from '../state-codec.js';
+import type { Diagnostics, Feedback, Proposal, Strategy, StrategyContext } from '../types.js';
+import { Adam } from './adam.js';
+import { ADVANTAGE_MODES, computeAdvantages, mean, type AdvantageMode, type BaselineState } from './advantages.js';
+import { initialCollapseState, observeCollapse, type CollapseState } from './collapse.js';
+import { LstmPolicy, type Trajectory } from './policy.js';
+
+/** Defaults chosen on the NAS-Bench-201 CIFAR-10 table (see the README section "Controller options"). */
+export const REINFORCE_DEFAULTS = {
+  hiddenSize: 32,
+  learningRate: 0.01,
+  baselineDecay: 0.9,
+  entropyWeight: 0.01,
+  batchSize: 10,
+  temperature: 1,
+  tanhConstant: 2.5,
+  gradClip: 5,
+  updateSteps: 1,
+  advantage: 'batch' as AdvantageMode,
+  collapseEntropy: 0.05,
+  collapseWindow: 10,
+};
+
+export type ReinforceOptions = typeof REINFORCE_DEFAULTS;
+
+interface SavedReinforce {
+  options: ReinforceOptions;
+  weights: string[];
+  adam: { first: string[]; second: string[]; step: number };
+  baseline: BaselineState;
+  updates: number;
+  rng: object;
+  pending: Feedback[];
+  collapse: CollapseState;
+}
+
+/**
+ * REINFORCE on an LSTM policy: batched sampling with a seeded generator, masked softmax heads,
+ * moving-average baseline, entropy bonus, global-norm clipping and Adam; one update (of
+ * `updateSteps` gradient steps) every `batchSize` reported rewards.
+ */
+export class ReinforceStrategy implements Strategy {
+  readonly name = 'reinforce' as const;
+  readonly batchSize: number;
+  readonly options: ReinforceOptions;
+  private readonly process: DecisionProcess;
+  private readonly policy: LstmPolicy;
+  private readonly adam: Adam;
+  private rng: Rng;
+  private baseline: BaselineState = { baseline: null, variance: null };
+  private updates = 0;
+  private pending: Feedback[] = [];
+  private collapse = initialCollapseState();
+  private readonly stepCache = new Map<string, NextDecision[]>();
+
+  constructor(ctx: StrategyContext, saved?: Uint8Array) {
+    this.process = ctx.process;
+    const state = saved ? (decodeState(this.name, saved) as unknown as SavedReinforce) : undefined;
+    this.options = resolveOptions('reinforce', REINFORCE_DEFAULTS, { ...state?.options, ...ctx.options }, optionChecks);
+    this.batchSize = this.options.batchSize;
+    const choices = ctx.process.kinds.map((k) => k.labels.length);
+    if (state) {
+      this.rng = restoreRng(state.rng);
+      this.policy = new LstmPolicy(choices, this.options.hiddenSize, state.weights.map(base64ToFloats));
+      const { first, second, step } = state.adam;
+      this.adam = new Adam(this.policy.variables, undefined, undefined, undefined, {
+        first: first.map(base64ToFloats),
+        second: second.map(base64ToFloats),
+        step,
+      });
+      ({ baseline: this.baseline, updates: this.updates, pending: this.pending, collapse: this.collapse } = state);
+    } else {
+      this.rng = createRng(ctx.seed);
+      this.policy = new LstmPolicy(choices, this.options.hiddenSize, this.rng);
+      this.adam = new Adam(this.policy.variables);
+    }
+  }
+
+  ask(count: number): Proposal[] {
+    const trajectories = this.policy.sample(this.process, count, this.rng, this.options);
+    if (this.stepCache.size > 100_000) this.stepCache.clear();
+    for (const tr of trajectories) this.stepCache.set(tr.decisions.join(','), tr.steps);
+    return trajectories.map((tr) => ({ decisions: tr.decisions }));
+  }
+
+  tell(feedback: Feedback[]): Diagnostics | null {
+    this.pending.push(...feedback.map((f) => ({ decisions: [...f.decisions], reward: f.reward })));
+    if (this.pending.length < this.batchSize) return null;
+    const batch = this.pending;
+    this.pending = [];
+    return this.update(batch);
+  }
+
+  /** The policy's probabilities for the decision after `prefix` (null when `prefix` is complete). */
+  probabilities(prefix: readonly number[]): number[] | null {
+    return this.policy.probabilities(this.process, prefix, this.options);
+  }
+
+  save(): Uint8Array {
+    const moments = this.adam.moments();
+    const state: SavedReinforce = {
+      options: this.options,
+      weights: this.policy.weights().map(floatsToBase64),
+      adam: { first: moments.first.map(floatsToBase64), second: moments.second.map(floatsToBase64), step: moments.step },
+      baseline: this.baseline,
+      updates: this.updates,
+      rng: this.rng.state(),
+      pending: this.pending,
+      collapse: this.collapse,
+    };
+    return encodeState(this.name, state);
+  }
+
+  dispose(): void {
+    this.policy.dispose();
+    this.adam.dispose();
+  }
+
+  private update(batch: Feedback[]): Diagnostics {
+    const rewards = batch.map((f) => f.reward);
+    const trajectories = batch.map((f) => this.trajectoryOf(f.decisions));
+    const { advantages, rawStd, next } = computeAdvantages(rewards, this.options.advantage, this.options.baselineDecay, this.baseline);
+    this.baseline = next;
+    let entropyRows: number[][] = [];
+    let gradNorm = 0;
+    for (let s = 0; s < this.options.updateSteps; s++) {
+      const entropyOut: tf.Tensor2D[] = [];
+      const { grads } = tf.variableGrads(() => {
+        const { loss, entropy } = this.policy.loss(trajectories, advantages, this.options.entropyWeight, this.options);
+        entropyOut.push(entropy);
+        return loss;
+      }, this.policy.variables);
+      if (s === 0) entropyRows = entropyOut[0].arraySync();
+      tf.dispose(entropyOut);
+      gradNorm = this.adam.apply(this.policy.variables.map((v) => grads[v.name]), this.options.learningRate, this.options.gradClip);
+      tf.dispose(grads);
+    }
+    this.updates++;
+    return this.diagnostics(batch, trajectories, rawStd, entropyRows, gradNorm);
+  }
+
+  private diagnostics(batch: Feedback[], trajectories: Trajectory[], advantageStd: number, entropyRows: number[][], gradNorm: number): Diagnostics {
+    const rewards = batch.map((f) => f.reward);
+    const entropyPerDecision = entropyRows.map((row, t) => {
+      const live = trajectories.filter((tr) => tr.decisions.length > t).length;
+      return live ? row.reduce((a, b) => a + b, 0) / live : 0;
+    });
+    const entropy = entropyPerDecision.reduce((a, b) => a + b, 0);
+    const meanLength = mean(trajectories.map((tr) => tr.decisions.length)) || 1;
+    const { warning, next } = observeCollapse(
+      this.collapse,
+      Math.max(...rewards),
+      entropy / meanLength,
+      this.options.collapseEntropy,
+      this.options.collapseWindow,
+    );
+    this.collapse = next;
+    return {
+      step: this.updates,
+      meanReward: mean(rewards),
+      baseline: this.baseline.baseline ?? 0,
+      advantageStd,
+      entropy,
+      entropyPerDecision,
+      collapseWarning: warning,
+      gradNorm,
+      batch: batch.length,
+    };
+  }
+
+  private trajectoryOf(decisions: number[]): Trajectory {
+    const key = decisions.join(',');
+    const cached = this.stepCache.get(key);
+    if (cached) {
+      this.stepCache.delete(key);
+      return { decisions, steps: cached };
+    }
+    return { decisions, steps: replaySteps(this.process, decisions) };
+  }
+}
+
+/** The (kind, mask) of each step of a told sequence that was not asked here (e.g. after a restore). */
+function replaySteps(process: DecisionProcess, decisions: readonly number[]): NextDecision[] {
+  return decisions.map((choice, at) => {
+    const step = process.next(decisions.slice(0, at));
+    if (!step || !step.mask[choice]) {
+      throw new Error(`told decision sequence [${decisions.join(',')}] is not feasible at position ${at}`);
+    }
+    return step;
+  });
+}
+
+const optionChecks = {
+  hiddenSize: positiveInteger,
+  learningRate: positive,
+  baselineDecay: unitInterval,
+  entropyWeight: nonNegative,
+  batchSize: positiveInteger,
+  temperature: positive,
+  tanhConstant: nonNegative,
+  gradClip: nonNegative,
+  updateSteps: positiveInteger,
+  advantage: (v: string) => (ADVANTAGE_MODES as readonly string[]).includes(v) || `must be one of ${ADVANTAGE_MODES.join(', ')}`,
+  collapseEntropy: nonNegative,
+  collapseWindow: positiveInteger,
+};
