@@ -67,6 +67,8 @@ export interface TrainResult {
   test?: Evaluation;
   /** Present when a model path was asked for. */
   modelPath?: string;
+  /** Set by pool workers: tensors the trial left alive beyond the worker's baseline (a non-zero count recycles the worker). */
+  leakedTensors?: number;
 }
 
 export interface TrainJob {

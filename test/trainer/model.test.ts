@@ -92,7 +92,9 @@ describe('buildModel', () => {
   it('rejects a skip whose shape does not match with an ArchError', () => {
     const arch = parseArch([conv()]);
     (arch[0] as { skip_from: number | null }).skip_from = -1;
+    const before = tf.memory().numTensors;
     assert.throws(() => buildModel(arch, INPUT, CLASSES, { seed: 1 }), ArchError);
+    assert.equal(tf.memory().numTensors, before, 'the weights of the layers built before the error are freed');
   });
 
   it('saves model.json + weights.bin and loads them back with the same predictions', async () => {

@@ -9,118 +9,127 @@ export interface BuildOptions {
   seed: number;
 }
 
-/** Tensors built so far: `outputs[i]` is the output of ARCH layer i, for skip connections. */
-interface BuildState {
-  input: tf.SymbolicTensor;
-  current: tf.SymbolicTensor;
-  outputs: tf.SymbolicTensor[];
-  seeds: SeedStream;
-  classes: number;
-}
-
 /**
  * Builds the child CNN of a normalised ARCH (every field present) with the functional API.
- * The terminal layer is a softmax dense layer over `classes`.
+ * The terminal layer is a softmax dense layer over `classes`. A build that fails frees what it made.
  */
 export function buildModel(arch: Arch, input: Shape3, classes: number, options: BuildOptions): tf.LayersModel {
-  const inputTensor = tf.input({ shape: input });
-  const state: BuildState = {
-    input: inputTensor,
-    current: inputTensor,
-    outputs: [],
-    seeds: new SeedStream(options.seed, 'init'),
-    classes,
-  };
-  arch.forEach((layer, index) => {
-    state.current = addLayer(state, layer, index);
-    state.outputs.push(state.current);
-  });
-  return tf.model({ inputs: inputTensor, outputs: state.current });
+  return new ModelBuilder(input, classes, options.seed).build(arch);
 }
 
-function addLayer(state: BuildState, layer: Layer, index: number): tf.SymbolicTensor {
-  switch (layer.type) {
-    case 'C':
-      return addConv(state, layer, index);
-    case 'P':
-      return addPool(state, layer);
-    case 'FC':
-      return addDense(state, layer);
-    case 'T':
-      return apply(tf.layers.dense({
-        units: state.classes,
-        activation: 'softmax',
-        kernelInitializer: kernelInitializer('softmax', state.seeds),
-      }), flattened(state.current));
+class ModelBuilder {
+  private readonly input: tf.SymbolicTensor;
+  private current: tf.SymbolicTensor;
+  /** `outputs[i]` is the output of ARCH layer i, for skip connections. */
+  private readonly outputs: tf.SymbolicTensor[] = [];
+  private readonly made: tf.layers.Layer[] = [];
+  private readonly seeds: SeedStream;
+
+  constructor(inputShape: Shape3, private readonly classes: number, seed: number) {
+    this.input = tf.input({ shape: inputShape });
+    this.current = this.input;
+    this.seeds = new SeedStream(seed, 'init');
   }
-}
 
-function addConv(state: BuildState, layer: ConvLayer, index: number): tf.SymbolicTensor {
-  let x = apply(tf.layers.conv2d({
-    filters: layer.num_output,
-    kernelSize: layer.kernel_size,
-    strides: layer.stride,
-    padding: layer.padding,
-    useBias: !layer.batch_norm,
-    kernelInitializer: kernelInitializer(layer.activation, state.seeds),
-  }), state.current);
-  if (layer.batch_norm) x = apply(tf.layers.batchNormalization(), x);
-  if (layer.skip_from !== null) x = apply(tf.layers.add(), [x, skipSource(state, layer.skip_from, index, x)]);
-  return activationAndDropout(x, layer.activation, layer.drop_out);
-}
-
-function addPool(state: BuildState, layer: PoolLayer): tf.SymbolicTensor {
-  let x: tf.SymbolicTensor;
-  if (layer.pool === 'global_avg') {
-    const channels = state.current.shape[3] as number;
-    x = apply(tf.layers.globalAveragePooling2d({}), state.current);
-    // Kept [1, 1, C] so any following layer sees an image; dense layers flatten it.
-    x = apply(tf.layers.reshape({ targetShape: [1, 1, channels] }), x);
-  } else {
-    const config = { poolSize: layer.kernel_size, strides: layer.stride, padding: layer.padding };
-    x = apply(layer.pool === 'max' ? tf.layers.maxPooling2d(config) : tf.layers.averagePooling2d(config), state.current);
+  build(arch: Arch): tf.LayersModel {
+    try {
+      arch.forEach((layer, index) => {
+        this.current = this.addLayer(layer, index);
+        this.outputs.push(this.current);
+      });
+      return tf.model({ inputs: this.input, outputs: this.current });
+    } catch (error) {
+      // Applying a layer creates its weight variables: free them, or they outlive the failed build.
+      for (const layer of this.made) layer.weights.forEach((weight) => weight.dispose());
+      throw error;
+    }
   }
-  return withDropout(x, layer.drop_out);
-}
 
-function addDense(state: BuildState, layer: DenseLayer): tf.SymbolicTensor {
-  let x = apply(tf.layers.dense({
-    units: layer.num_output,
-    useBias: !layer.batch_norm,
-    kernelInitializer: kernelInitializer(layer.activation, state.seeds),
-  }), flattened(state.current));
-  if (layer.batch_norm) x = apply(tf.layers.batchNormalization(), x);
-  return activationAndDropout(x, layer.activation, layer.drop_out);
-}
-
-function skipSource(state: BuildState, from: number, index: number, target: tf.SymbolicTensor): tf.SymbolicTensor {
-  const source = from === -1 ? state.input : state.outputs[from];
-  if (source === undefined || from >= index) {
-    throw new ArchError(`skip_from ${from} does not name an earlier layer`, index, 'skip_from');
+  private addLayer(layer: Layer, index: number): tf.SymbolicTensor {
+    switch (layer.type) {
+      case 'C':
+        return this.addConv(layer, index);
+      case 'P':
+        return this.addPool(layer);
+      case 'FC':
+        return this.addDense(layer);
+      case 'T':
+        return this.apply(tf.layers.dense({
+          units: this.classes,
+          activation: 'softmax',
+          kernelInitializer: kernelInitializer('softmax', this.seeds),
+        }), this.flattened(this.current));
+    }
   }
-  if (source.shape.join() !== target.shape.join()) {
-    throw new ArchError(
-      `skip_from ${from} has shape [${source.shape.slice(1)}], this layer [${target.shape.slice(1)}]`,
-      index,
-      'skip_from',
-    );
+
+  private addConv(layer: ConvLayer, index: number): tf.SymbolicTensor {
+    let x = this.apply(tf.layers.conv2d({
+      filters: layer.num_output,
+      kernelSize: layer.kernel_size,
+      strides: layer.stride,
+      padding: layer.padding,
+      useBias: !layer.batch_norm,
+      kernelInitializer: kernelInitializer(layer.activation, this.seeds),
+    }), this.current);
+    if (layer.batch_norm) x = this.apply(tf.layers.batchNormalization(), x);
+    if (layer.skip_from !== null) x = this.apply(tf.layers.add(), [x, this.skipSource(layer.skip_from, index, x)]);
+    return this.activationAndDropout(x, layer.activation, layer.drop_out);
   }
-  return source;
-}
 
-function activationAndDropout(x: tf.SymbolicTensor, activation: Activation, dropOutPercent: number): tf.SymbolicTensor {
-  const activated = activation === 'linear' ? x : apply(tf.layers.activation({ activation }), x);
-  return withDropout(activated, dropOutPercent);
-}
+  private addPool(layer: PoolLayer): tf.SymbolicTensor {
+    let x: tf.SymbolicTensor;
+    if (layer.pool === 'global_avg') {
+      const channels = this.current.shape[3] as number;
+      x = this.apply(tf.layers.globalAveragePooling2d({}), this.current);
+      // Kept [1, 1, C] so any following layer sees an image; dense layers flatten it.
+      x = this.apply(tf.layers.reshape({ targetShape: [1, 1, channels] }), x);
+    } else {
+      const config = { poolSize: layer.kernel_size, strides: layer.stride, padding: layer.padding };
+      x = this.apply(layer.pool === 'max' ? tf.layers.maxPooling2d(config) : tf.layers.averagePooling2d(config), this.current);
+    }
+    return this.withDropout(x, layer.drop_out);
+  }
 
-function withDropout(x: tf.SymbolicTensor, dropOutPercent: number): tf.SymbolicTensor {
-  return dropOutPercent > 0 ? apply(tf.layers.dropout({ rate: dropOutPercent / 100 }), x) : x;
-}
+  private addDense(layer: DenseLayer): tf.SymbolicTensor {
+    let x = this.apply(tf.layers.dense({
+      units: layer.num_output,
+      useBias: !layer.batch_norm,
+      kernelInitializer: kernelInitializer(layer.activation, this.seeds),
+    }), this.flattened(this.current));
+    if (layer.batch_norm) x = this.apply(tf.layers.batchNormalization(), x);
+    return this.activationAndDropout(x, layer.activation, layer.drop_out);
+  }
 
-function flattened(x: tf.SymbolicTensor): tf.SymbolicTensor {
-  return x.shape.length > 2 ? apply(tf.layers.flatten(), x) : x;
-}
+  private skipSource(from: number, index: number, target: tf.SymbolicTensor): tf.SymbolicTensor {
+    const source = from === -1 ? this.input : this.outputs[from];
+    if (source === undefined || from >= index) {
+      throw new ArchError(`skip_from ${from} does not name an earlier layer`, index, 'skip_from');
+    }
+    if (source.shape.join() !== target.shape.join()) {
+      throw new ArchError(
+        `skip_from ${from} has shape [${source.shape.slice(1)}], this layer [${target.shape.slice(1)}]`,
+        index,
+        'skip_from',
+      );
+    }
+    return source;
+  }
 
-function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
-  return layer.apply(x) as tf.SymbolicTensor;
+  private activationAndDropout(x: tf.SymbolicTensor, activation: Activation, dropOutPercent: number): tf.SymbolicTensor {
+    const activated = activation === 'linear' ? x : this.apply(tf.layers.activation({ activation }), x);
+    return this.withDropout(activated, dropOutPercent);
+  }
+
+  private withDropout(x: tf.SymbolicTensor, dropOutPercent: number): tf.SymbolicTensor {
+    return dropOutPercent > 0 ? this.apply(tf.layers.dropout({ rate: dropOutPercent / 100 }), x) : x;
+  }
+
+  private flattened(x: tf.SymbolicTensor): tf.SymbolicTensor {
+    return x.shape.length > 2 ? this.apply(tf.layers.flatten(), x) : x;
+  }
+
+  private apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
+    this.made.push(layer);
+    return layer.apply(x) as tf.SymbolicTensor;
+  }
 }

@@ -26,7 +26,8 @@ async function runJob(id: number, job: TrainJob, backend: SelectedBackend, basel
         send({ type: 'epoch', id, metrics });
       }),
     });
-    send({ type: 'result', id, result, leaked: tf.memory().numTensors - baseline });
+    const leaked = tf.memory().numTensors - baseline;
+    send({ type: 'result', id, result: { ...result, leakedTensors: leaked }, leaked });
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     send({ type: 'failed', id, cause: causeOfError(message), error: message, leaked: tf.memory().numTensors - baseline });
