@@ -34,6 +34,7 @@ export function resolveLabelMode(spec: DatasetSpec, labelMode?: string): string 
 
 export function datasetInfo(name: DatasetName, opts: { labelMode?: string } = {}): DatasetInfo {
   const spec = datasetSpec(name);
-  const classNames = spec.labelModes[resolveLabelMode(spec, opts.labelMode)];
-  return { name: spec.name, inputShape: [...spec.shape], numClasses: classNames.length, classNames: [...classNames] };
+  const labelMode = resolveLabelMode(spec, opts.labelMode);
+  const classNames = spec.labelModes[labelMode];
+  return { name: spec.name, inputShape: [...spec.shape], numClasses: classNames.length, classNames: [...classNames], labelMode };
 }

@@ -11,6 +11,8 @@ export interface DatasetInfo {
   inputShape: Shape3;
   numClasses: number;
   classNames: string[];
+  /** The label mode these classes belong to (cifar100: fine|coarse, fer2013: all|binary, others: default). */
+  labelMode?: string;
 }
 
 /** N images, each H*W*C bytes in HWC order, and N labels in [0, numClasses). */

@@ -51,7 +51,7 @@ function logLines(label: string): ProgressReporter {
       if (event.phase !== phase) lastTenth = -1;
       phase = event.phase;
       lastTenth = tenth;
-      if (event.phase === 'download' || tenth === 10) {
+      if (event.phase !== 'read') {
         process.stderr.write(`nas: ${event.phase} ${label}: ${tenth * 10}%\n`);
       }
     },
