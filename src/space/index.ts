@@ -4,3 +4,4 @@ export { parseArch, loadArchFile } from './parse.js';
 export { inferCost, validateArch } from './cost.js';
 export { canonicalArch, archHash } from './canonical.js';
 export { describeArch } from './describe.js';
+export { loadSpace, bindSpace, listShippedSpaces, checkSpace } from './spaces.js';

@@ -138,8 +138,8 @@ export interface ConvChoices {
   drop_out?: number[];
   /**
    * Residual choices as back offsets: 0 = no skip, n >= 1 = add the output of the layer n positions back
-   * (n = 1 is this layer's own input; reaching before layer 0 means the network input). Must contain 0;
-   * offered only where the shapes match. Default [0].
+   * (layer i gets skip_from i - n; n = 1 is this layer's own input, i - n = -1 the network input). Must
+   * contain 0; a non-zero choice is offered only where the shapes match. Default [0].
    */
   skip_back?: number[];
 }
