@@ -5,3 +5,4 @@ export { inferCost, validateArch } from './cost.js';
 export { canonicalArch, archHash } from './canonical.js';
 export { describeArch } from './describe.js';
 export { loadSpace, bindSpace, listShippedSpaces, checkSpace } from './spaces.js';
+export { parseShape } from './shape.js';

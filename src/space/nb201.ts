@@ -69,6 +69,10 @@ export class Nb201Process implements DecisionProcess {
     return decisions;
   }
 
+  log10Size(): number {
+    return EDGE_SOURCES.length * Math.log10(this.ops.length);
+  }
+
   hash(decisions: readonly number[]): string {
     const cell = this.decode(decisions);
     return hashText(`nb201:${cell.arch}`);

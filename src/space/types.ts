@@ -108,6 +108,8 @@ export interface DecisionProcess {
   encode(candidate: Candidate): number[];
   /** Canonical hash of the decoded candidate (equal for equivalent candidates). */
   hash(decisions: readonly number[]): string;
+  /** log10 of the number of complete decision sequences, where the space can tell (an estimate for layer spaces with skips). */
+  log10Size?(): number;
 }
 
 export type Candidate = { kind: 'arch'; arch: Arch } | { kind: 'cell'; arch: string };

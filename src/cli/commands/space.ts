@@ -1,10 +1,84 @@
-import type { CommandModule } from 'yargs';
-import { NasError } from '../../errors.js';
+import type { Argv, CommandModule } from 'yargs';
+import { bindSpace, listShippedSpaces, loadSpace, type SpaceDefinition } from '../../space/index.js';
+import { problemFrom, problemOptions, type ProblemArgs } from './arch.js';
 
-export const spaceCommand: CommandModule = {
-  command: 'space <action> <file>',
-  describe: 'Show a search space: its decisions and size',
-  handler: () => {
-    throw new NasError('nas space is not implemented yet');
+interface SpaceArgs extends ProblemArgs {
+  space: string;
+  json?: boolean;
+}
+
+const showCommand: CommandModule<ProblemArgs, SpaceArgs> = {
+  command: 'show <space>',
+  describe: 'Print the decisions of a search space, their choices and the size of the space',
+  builder: (yargs) =>
+    problemOptions(yargs)
+      .positional('space', { type: 'string', demandOption: true, describe: 'A shipped space name or a space file' })
+      .option('json', { type: 'boolean', describe: 'Print JSON' }) as Argv<SpaceArgs>,
+  handler: (args) => {
+    const space = loadSpace(args.space);
+    const problem = problemFrom(args);
+    const process_ = bindSpace(space, problem);
+    const log10 = process_.log10Size?.() ?? NaN;
+    const info = {
+      name: space.name,
+      kind: space.kind,
+      description: space.description ?? '',
+      problem,
+      decisions: process_.kinds.map((kind) => ({ name: kind.name, choices: kind.labels.length, labels: kind.labels })),
+      maxDecisions: process_.maxDecisions,
+      log10Size: log10,
+    };
+    process.stdout.write(args.json ? `${JSON.stringify(info, null, 2)}\n` : human(space, info));
   },
 };
+
+const listCommand: CommandModule<ProblemArgs, ProblemArgs> = {
+  command: 'list',
+  describe: 'List the shipped search spaces',
+  handler: () => {
+    process.stdout.write(listShippedSpaces().map((name) => `${name}\n`).join(''));
+  },
+};
+
+export const spaceCommand: CommandModule<ProblemArgs, ProblemArgs> = {
+  command: 'space',
+  describe: 'Show a search space (its decisions and size) or list the shipped ones',
+  builder: (yargs) =>
+    yargs
+      .command(showCommand as unknown as CommandModule<ProblemArgs, ProblemArgs>)
+      .command(listCommand)
+      .demandCommand(1, 'Name an action: show or list.')
+      .epilogue(`Shipped spaces: ${listShippedSpaces().join(', ')}. Example: nas space show seed-cnn --input 28x28x1 --classes 10`),
+  handler: () => {},
+};
+
+function human(
+  space: SpaceDefinition,
+  info: { problem: { input: number[]; classes: number; maxParams?: number }; decisions: { name: string; choices: number; labels: string[] }[]; maxDecisions: number; log10Size: number },
+): string {
+  const width = Math.max(...info.decisions.map((d) => d.name.length));
+  const structure =
+    space.kind === 'layers'
+      ? [
+          `layers ${space.minLayers} to ${space.maxLayers} (T not counted), at most ${space.maxFC ?? 2} FC`,
+          `follows: ${Object.entries(space.follows ?? {}).map(([key, list]) => `${key} -> ${list.join(' ')}`).join('; ')}`,
+        ]
+      : ['6 edges |op~0|+|op~0|op~1|+|op~0|op~1|op~2|'];
+  const cap = info.problem.maxParams !== undefined ? `, at most ${info.problem.maxParams} parameters` : '';
+  const count = 10 ** info.log10Size;
+  const size = !Number.isFinite(info.log10Size)
+    ? 'unknown'
+    : space.kind === 'nb201'
+      ? `${Math.round(count).toLocaleString('en-US')} cells`
+      : `about 10^${info.log10Size.toFixed(1)} (${count < 1e9 ? Math.round(count).toLocaleString('en-US') : count.toExponential(2)}) ` +
+        'decision sequences feasible for this input (skip choices estimated; the parameter cap is not counted)';
+  const scope = space.kind === 'nb201' ? 'size' : `size for input ${info.problem.input.join('x')}, ${info.problem.classes} classes${cap}`;
+  return [
+    `space ${space.name} (${space.kind})${space.description ? ': ' + space.description : ''}`,
+    ...structure,
+    `decisions (${info.decisions.length} kinds, at most ${info.maxDecisions} per candidate):`,
+    ...info.decisions.map((d) => `  ${d.name.padEnd(width)}  ${String(d.choices).padStart(2)} choices: ${d.labels.join(', ')}`),
+    `${scope}: ${size}`,
+    '',
+  ].join('\n');
+}
