@@ -90,7 +90,7 @@ async function fetchMissing(spec: DatasetSpec, opts: LoadOptions, progress: Prog
     if (file.extractFolder) {
       progress({ phase: 'extract', done: 0, total: 1 });
       await extractFolder(target, dir, file.extractFolder);
-      fs.rmSync(target);
+      fs.rmSync(target, { force: true });
       progress({ phase: 'extract', done: 1, total: 1 });
     }
   }

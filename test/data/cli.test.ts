@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { shippedFile } from '../../src/util/paths.js';
-import { CIFAR100_LABELS, IDX_TEST_LABELS, cifar100Files, cifarPixel, idxFiles, idxPixel, tarGz, tempDir, writeFiles } from './fixtures.js';
+import { CIFAR100_LABELS, IDX_TEST_LABELS, cifar100Files, cifarPixel, ferCsv, idxFiles, idxPixel, tarGz, tempDir, writeFiles } from './fixtures.js';
 
 const run = promisify(execFile);
 const CLI = shippedFile('dist', 'src', 'cli', 'main.js');
@@ -39,9 +39,12 @@ test('nas datasets lists every dataset: fashion-mnist found in Debian\'s folder 
 test('nas datasets counts the files it finds under --data-dir', async () => {
   const root = tempDir();
   writeFiles(path.join(root, 'mnist'), idxFiles());
+  writeFiles(path.join(root, 'fer2013'), { 'fer2013.csv': ferCsv() });
   const { code, stdout } = await nas(['datasets', '--data-dir', root, '--json']);
   assert.equal(code, 0);
-  const mnist = (JSON.parse(stdout) as { name: string; location?: string; counts: object }[]).find((s) => s.name === 'mnist');
+  const statuses = JSON.parse(stdout) as { name: string; location?: string; counts: object }[];
+  assert.deepEqual(statuses.find((s) => s.name === 'fer2013')?.counts, { train: 4, test: 3 });
+  const mnist = statuses.find((s) => s.name === 'mnist');
   assert.deepEqual(mnist, {
     name: 'mnist',
     description: 'MNIST: 28x28 grayscale handwritten digits, 10 classes',

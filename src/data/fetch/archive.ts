@@ -17,8 +17,8 @@ export async function extractFolder(archive: string, destDir: string, folder: st
     });
     const extracted = path.join(staging, folder);
     if (!fs.existsSync(extracted)) throw new DataError(`${archive}: has no folder '${folder}/'`);
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(extracted, target);
+    // Another process fetching the same dataset may have finished first: keep its complete copy.
+    if (!fs.existsSync(target)) fs.renameSync(extracted, target);
     return target;
   } catch (error) {
     if (error instanceof DataError) throw error;
