@@ -1,0 +1,105 @@
+import type { SqliteDatabase } from './open.js';
+import type { ExperimentRecord, ExperimentStatus, ExperimentSummary, NewExperiment } from './types.js';
+
+interface ExperimentRow {
+  id: number;
+  name: string;
+  dataset: string;
+  space: string;
+  strategy: string;
+  seed: number;
+  config: string;
+  status: ExperimentStatus;
+  message: string | null;
+  wall_seconds: number;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+const now = (): string => new Date().toISOString();
+
+/** The experiments table. */
+export class Experiments {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  create(input: NewExperiment): ExperimentRecord {
+    const time = now();
+    const { lastInsertRowid } = this.db
+      .prepare(
+        `INSERT INTO experiments (name, dataset, space, strategy, seed, config, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+      )
+      .run(input.name, input.dataset, input.space, input.strategy, input.seed, JSON.stringify(input.config), time, time);
+    return this.byId(Number(lastInsertRowid))!;
+  }
+
+  byId(id: number): ExperimentRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM experiments WHERE id = ?`).get(id) as ExperimentRow | undefined;
+    return row && toRecord(row);
+  }
+
+  byName(name: string): ExperimentRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM experiments WHERE name = ?`).get(name) as ExperimentRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /** The most recently created experiment, for commands run without --experiment. */
+  latest(): ExperimentRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM experiments ORDER BY id DESC LIMIT 1`).get() as ExperimentRow | undefined;
+    return row && toRecord(row);
+  }
+
+  list(): ExperimentSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT e.*,
+                (SELECT count(*) FROM trials t WHERE t.experiment_id = e.id) AS trial_count,
+                (SELECT count(*) FROM trials t WHERE t.experiment_id = e.id
+                   AND t.status NOT IN ('queued', 'running')) AS finished_count,
+                (SELECT max(reward) FROM trials t WHERE t.experiment_id = e.id
+                   AND t.status IN ('completed', 'pruned')) AS best_reward
+         FROM experiments e ORDER BY e.id`,
+      )
+      .all() as (ExperimentRow & { trial_count: number; finished_count: number; best_reward: number | null })[];
+    return rows.map((row) => ({
+      ...toRecord(row),
+      trials: row.trial_count,
+      finished: row.finished_count,
+      bestReward: row.best_reward,
+    }));
+  }
+
+  updateConfig(id: number, config: Record<string, unknown>): void {
+    this.db.prepare(`UPDATE experiments SET config = ?, updated_at = ? WHERE id = ?`).run(JSON.stringify(config), now(), id);
+  }
+
+  setStatus(id: number, status: ExperimentStatus, message: string | null = null): void {
+    const finishedAt = status === 'completed' || status === 'failed' ? now() : null;
+    this.db
+      .prepare(`UPDATE experiments SET status = ?, message = ?, updated_at = ?, finished_at = ? WHERE id = ?`)
+      .run(status, message, now(), finishedAt, id);
+  }
+
+  addWallSeconds(id: number, seconds: number): void {
+    this.db.prepare(`UPDATE experiments SET wall_seconds = wall_seconds + ?, updated_at = ? WHERE id = ?`).run(seconds, now(), id);
+  }
+}
+
+function toRecord(row: ExperimentRow): ExperimentRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    dataset: row.dataset,
+    space: row.space,
+    strategy: row.strategy,
+    seed: row.seed,
+    config: JSON.parse(row.config) as Record<string, unknown>,
+    status: row.status,
+    message: row.message,
+    wallSeconds: row.wall_seconds,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}

@@ -1,0 +1,5 @@
+/** The public surface of src/store: the only module that speaks SQL. */
+export * from './types.js';
+export { Store, DEFAULT_DB_FILE, type BatchCommit } from './store.js';
+export { FINISHED_STATUSES } from './trials.js';
+export type { OpenOptions } from './open.js';

@@ -1,0 +1,79 @@
+import type { Diagnostics } from '../controller/types.js';
+import { ControllerLog } from './controller.js';
+import { Experiments } from './experiments.js';
+import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
+import { Replays } from './replays.js';
+import { Trials } from './trials.js';
+import type { ControllerState, NewTrial, TrialRecord, TrialResult } from './types.js';
+
+export const DEFAULT_DB_FILE = 'results.db';
+
+/** Snapshots kept per experiment: the latest is the only one resume needs; a few more help post-mortems. */
+const SNAPSHOTS_KEPT = 4;
+
+export interface BatchCommit {
+  experimentId: number;
+  batch: number;
+  /** Results not yet committed (usually the batch's last trial). */
+  results: { trialId: number; result: TrialResult }[];
+  /** The strategy's diagnostics for this update, when it updated. */
+  diagnostics: Diagnostics | null;
+  /** The strategy's state after it consumed this batch. */
+  snapshot: ControllerState;
+  /** Runs inside the transaction, last (tests use it to die mid-commit). */
+  beforeCommit?: () => void;
+}
+
+/** The one owner of SQL in nas: every table, behind methods; multi-table writes are single transactions. */
+export class Store {
+  readonly experiments: Experiments;
+  readonly trials: Trials;
+  readonly controller: ControllerLog;
+  readonly replays: Replays;
+
+  private constructor(
+    private readonly db: SqliteDatabase,
+    readonly file: string,
+  ) {
+    this.experiments = new Experiments(db);
+    this.trials = new Trials(db);
+    this.controller = new ControllerLog(db);
+    this.replays = new Replays(db);
+  }
+
+  /** Opens (or with create, creates) a results database; a file that is not one is a StoreError, left untouched. */
+  static open(file: string, options: OpenOptions): Store {
+    return new Store(openDatabase(file, options), file);
+  }
+
+  /** Runs `work` in one write transaction (taking the write lock at once, so it never deadlocks on upgrade). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  /** Records a batch of proposals as queued trials together with the strategy state that proposed them. */
+  queueBatch(experimentId: number, batch: number, trials: readonly NewTrial[], snapshot: ControllerState): TrialRecord[] {
+    return this.transaction(() => {
+      const queued = this.trials.insertQueued(experimentId, batch, trials);
+      this.controller.saveState(experimentId, snapshot);
+      return queued;
+    });
+  }
+
+  /** Commits trial results with the strategy state after the update that consumed them: all or nothing. */
+  commitBatch(commit: BatchCommit): void {
+    this.transaction(() => {
+      for (const { trialId, result } of commit.results) this.trials.finish(trialId, result);
+      if (commit.diagnostics) {
+        this.controller.recordUpdate(commit.experimentId, commit.batch, commit.snapshot.trialsConsumed, commit.diagnostics);
+      }
+      this.controller.saveState(commit.experimentId, commit.snapshot);
+      this.controller.pruneStates(commit.experimentId, SNAPSHOTS_KEPT);
+      commit.beforeCommit?.();
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
