@@ -36,5 +36,7 @@ export function datasetInfo(name: DatasetName, opts: { labelMode?: string } = {}
   const spec = datasetSpec(name);
   const labelMode = resolveLabelMode(spec, opts.labelMode);
   const classNames = spec.labelModes[labelMode];
-  return { name: spec.name, inputShape: [...spec.shape], numClasses: classNames.length, classNames: [...classNames], labelMode };
+  const info: DatasetInfo = { name: spec.name, inputShape: [...spec.shape], numClasses: classNames.length, classNames: [...classNames], labelMode };
+  if (spec.augmentation) info.augmentation = { ...spec.augmentation };
+  return info;
 }

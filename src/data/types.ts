@@ -13,6 +13,11 @@ export interface DatasetInfo {
   classNames: string[];
   /** The label mode these classes belong to (cifar100: fine|coarse, fer2013: all|binary, others: default). */
   labelMode?: string;
+  /**
+   * The standard augmentation for this dataset when augmentation is asked for; absent where none is safe or usual
+   * (MNIST-like digits and clothes; synthetic, whose classes are bar orientations that a flip would swap).
+   */
+  augmentation?: { cropPadding: number; flip: boolean };
 }
 
 /** N images, each H*W*C bytes in HWC order, and N labels in [0, numClasses). */

@@ -125,6 +125,9 @@ test('datasetInfo reports shape, class count and names for every label mode', ()
   assert.deepEqual(datasetInfo('fashion-mnist').inputShape, [28, 28, 1]);
   assert.equal(datasetInfo('fer2013', { labelMode: 'binary' }).numClasses, 2);
   assert.equal(datasetInfo('synthetic').numClasses, 4);
+  assert.deepEqual(datasetInfo('cifar10').augmentation, { cropPadding: 4, flip: true });
+  assert.equal(datasetInfo('synthetic').augmentation, undefined, 'a flip would swap the diagonal classes');
+  assert.equal(datasetInfo('mnist').augmentation, undefined);
   assert.throws(() => datasetInfo('cifar100', { labelMode: 'medium' }), /no label mode 'medium'.*fine or coarse/);
   assert.throws(() => datasetInfo('imagenet' as never), /unknown dataset 'imagenet'/);
 });

@@ -37,6 +37,7 @@ export function cifarDataset(options: CifarOptions): DatasetSpec {
     description: options.description,
     defaultLabelMode: options.defaultLabelMode,
     labelModes: options.labelModes,
+    augmentation: { cropPadding: 4, flip: true },
     publishedCounts: { train: 50000, test: 10000 },
     requiredFiles: [...train, ...test],
     // The extracted folder's name is unique, so a plain `tar xzf` in a data root works too.

@@ -28,6 +28,8 @@ export interface DatasetSpec {
   defaultLabelMode: string;
   /** Class names for every label mode. */
   labelModes: Record<string, string[]>;
+  /** Standard augmentation (see DatasetInfo.augmentation). */
+  augmentation?: { cropPadding: number; flip: boolean };
   /** Train/test sizes of the published files in the default label mode. */
   publishedCounts: SetCounts;
   /** Paths, relative to a dataset folder, that must all exist for the dataset to count as found. */
