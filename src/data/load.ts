@@ -95,7 +95,7 @@ async function fetchMissing(spec: DatasetSpec, opts: LoadOptions, progress: Prog
     }
   }
   const found = locateDataset(spec, opts.dataDir);
-  if (!found) throw new DataError(`dataset ${spec.name}: downloaded into ${dir} but its files are incomplete`);
+  if (!found) throw new DataError(`dataset ${spec.name}: ${dir} lacks some of ${spec.requiredFiles.join(', ')}; delete ${dir} to download it again`);
   return found;
 }
 

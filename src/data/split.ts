@@ -22,8 +22,10 @@ export function makeSplit(labels: Uint8Array, numClasses: number, opts: SplitOpt
   const val: number[] = [];
   byClass.forEach((members, c) => {
     shuffleInPlace(members, random);
-    val.push(...members.slice(0, valCounts[c]));
-    train.push(...members.slice(valCounts[c], valCounts[c] + trainCounts[c]));
+    members.forEach((index, k) => {
+      if (k < valCounts[c]) val.push(index);
+      else if (k < valCounts[c] + trainCounts[c]) train.push(index);
+    });
   });
   return { train: sorted(train), val: sorted(val) };
 }

@@ -69,6 +69,8 @@ test('FER2013: a missing CSV says exactly where to put it; bad rows are refused 
     [ferCsv().replace('PublicTest', 'Validation'), /line 5: Usage 'Validation' is not one of Training, PublicTest, PrivateTest/],
     [ferCsv().replace(/ \d+,Training\n/, ',Training\n'), /line 2: expected 2304 pixel values/],
     [ferCsv([{ ...FER_ROWS[0] }]).replace(',37 ', ',37 x'), /line 2: pixels contain 'x'/],
+    [ferCsv().replace('emotion,pixels,Usage', 'label,pixels,Usage'), /header 'label,pixels,Usage' lacks emotion, pixels or Usage/],
+    [ferCsv().replace('\n3,', '\n"3,'), /line 3: not valid CSV/],
   ];
   for (const [csv, pattern] of cases) {
     writeFiles(path.join(root, 'fer2013'), { 'fer2013.csv': csv });

@@ -115,6 +115,14 @@ test('fer2013: CSV rows to 48x48x1; Training+PublicTest train, PrivateTest test;
   assert.deepEqual([...binary.train.labels], [0, 1, 1]);
   assert.deepEqual([...binary.test.labels], [0, 1]);
   assert.deepEqual([...binary.test.images.subarray(2304, 4608)], ferPixels(7));
+
+  // A re-saved copy with quoted fields and CRLF line ends reads the same.
+  const quoted = ferCsv().split('\n').map((line, i) => (i === 0 || !line ? line : line.replace(/,([^,]*),/, ',"$1",'))).join('\r\n');
+  assert.match(quoted, /^emotion,pixels,Usage\r\n0,"37 38 /);
+  writeFiles(path.join(root, 'fer2013'), { 'fer2013.csv': quoted });
+  const again = await loadDataset('fer2013', { dataDir: root, download: false });
+  assert.deepEqual(again.train.images, all.train.images);
+  assert.deepEqual(again.test.labels, all.test.labels);
 });
 
 test('datasetInfo reports shape, class count and names for every label mode', () => {

@@ -22,23 +22,31 @@ export function progressReporter(label: string, onProgress?: ProgressSink): Prog
 
 function terminalBar(label: string): ProgressReporter {
   const bar = new cliProgress.SingleBar(
-    { format: `{phase} ${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true },
+    { format: `{phase} ${label} [{bar}] {percentage}% | {amount}`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   let phase = '';
+  let last = 0;
   return {
     sink: (event) => {
-      if (event.phase !== phase) {
+      // A new phase, or the same phase starting over on the next file, gets a fresh bar.
+      if (event.phase !== phase || event.done < last) {
         if (phase) bar.stop();
         phase = event.phase;
-        bar.start(Math.max(event.total, 1), event.done, { phase });
+        bar.start(Math.max(event.total, 1), event.done, { phase, amount: amount(event) });
       }
-      bar.update(event.done, { phase });
+      last = event.done;
+      bar.update(event.done, { phase, amount: amount(event) });
     },
     stop: () => {
       if (phase) bar.stop();
     },
   };
+}
+
+function amount(event: ProgressEvent): string {
+  if (event.total < 1e6) return `${event.done}/${event.total}`;
+  return `${(event.done / 1e6).toFixed(1)}/${(event.total / 1e6).toFixed(1)} MB`;
 }
 
 function logLines(label: string): ProgressReporter {
