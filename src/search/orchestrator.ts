@@ -407,7 +407,10 @@ function duplicateResult(originalSeq: number, original: OriginalResult): TrialRe
 }
 
 /** Every trial trains with the experiment's hyperparameters and its own seed (same seq, same seed on a re-run). */
-export function hyperParamsFor(config: SearchConfig, seq: number): HyperParams {
+export function hyperParamsFor(
+  config: Pick<SearchConfig, 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'seed'>,
+  seq: number,
+): HyperParams {
   return {
     epochs: config.epochs,
     batchSize: config.batchSize,

@@ -4,7 +4,8 @@ import { Experiments } from './experiments.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
 import { Replays } from './replays.js';
 import { Trials } from './trials.js';
-import type { ControllerState, NewTrial, TrialRecord, TrialResult } from './types.js';
+import { StoreError } from '../errors.js';
+import type { ControllerState, ExperimentRecord, NewTrial, TrialRecord, TrialResult } from './types.js';
 
 export const DEFAULT_DB_FILE = 'results.db';
 
@@ -71,6 +72,27 @@ export class Store {
       this.controller.pruneStates(commit.experimentId, SNAPSHOTS_KEPT);
       commit.beforeCommit?.();
     });
+  }
+
+  /** The named experiment, or without a name the latest one; a StoreError when there is none. */
+  findExperiment(name?: string): ExperimentRecord {
+    const experiment = name === undefined ? this.experiments.latest() : this.experiments.byName(name);
+    if (experiment) return experiment;
+    throw new StoreError(
+      name === undefined ? `no experiments in ${this.file} yet (run nas search first)` : `no experiment named '${name}' in ${this.file} (see nas experiments)`,
+    );
+  }
+
+  /** A trial by id ('17') or by experiment and sequence number ('my-search:5'); a StoreError when there is none. */
+  findTrial(reference: string): TrialRecord {
+    const byId = /^\d+$/.test(reference);
+    const bySeq = /^(.+):(\d+)$/.exec(reference);
+    if (!byId && !bySeq) throw new StoreError(`'${reference}' is not a trial reference (a trial id, or EXPERIMENT:SEQ)`);
+    const trial = byId
+      ? this.trials.byId(Number(reference))
+      : this.trials.bySeq(this.findExperiment(bySeq![1]).id, Number(bySeq![2]));
+    if (!trial) throw new StoreError(`no trial ${reference} in ${this.file} (see nas trials)`);
+    return trial;
   }
 
   close(): void {

@@ -1,0 +1,43 @@
+import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_DB_FILE, Store } from '../../store/index.js';
+import { duration, fixed, table } from '../progress/format.js';
+
+interface ExperimentsArgs {
+  json?: boolean;
+  db: string;
+}
+
+export const experimentsCommand: CommandModule<object, ExperimentsArgs> = {
+  command: 'experiments',
+  describe: 'List the experiments in a results database',
+  builder: (yargs) =>
+    yargs
+      .option('json', { type: 'boolean', describe: 'Print a JSON array' })
+      .option('db', { type: 'string', default: DEFAULT_DB_FILE, describe: 'Results database' }) as unknown as Argv<ExperimentsArgs>,
+  handler: (args) => {
+    const store = Store.open(args.db, { create: false });
+    try {
+      const experiments = store.experiments.list();
+      if (args.json) {
+        const plain = experiments.map(({ config, ...rest }) => ({ ...rest, trialsTarget: config.trials, config }));
+        process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);
+        return;
+      }
+      const rows = experiments.map((e) => [
+        e.name,
+        e.status,
+        e.dataset,
+        e.space,
+        e.strategy,
+        String(e.seed),
+        `${e.finished}/${String(e.config.trials)}`,
+        fixed(e.bestReward),
+        duration(e.wallSeconds),
+        e.createdAt.slice(0, 19).replace('T', ' '),
+      ]);
+      process.stdout.write(table(['name', 'status', 'dataset', 'space', 'strategy', 'seed', 'trials', 'best', 'wall', 'created'], rows));
+    } finally {
+      store.close();
+    }
+  },
+};

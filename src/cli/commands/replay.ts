@@ -1,0 +1,29 @@
+import type { Argv, CommandModule } from 'yargs';
+import { replayRequestOf } from '../../search/index.js';
+import { Store } from '../../store/index.js';
+import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from '../progress/full-training.js';
+
+interface ReplayArgs extends FullTrainingArgs {
+  trial: string;
+}
+
+export const replayCommand: CommandModule<object, ReplayArgs> = {
+  command: 'replay <trial>',
+  describe: "Train a trial's ARCH from scratch on train + validation, test it once, save the model",
+  builder: (yargs) =>
+    fullTrainingOptions(yargs, "the experiment's")
+      .positional('trial', { type: 'string', demandOption: true, describe: 'Trial id (see nas best / nas trials) or EXPERIMENT:SEQ' })
+      .example('$0 replay 17 --epochs 30', 'Fully train trial 17 with its hyperparameters') as unknown as Argv<ReplayArgs>,
+  handler: async (args) => {
+    const checked = checkFullTrainingArgs(args);
+    const store = Store.open(args.db, { create: false });
+    try {
+      const trial = store.findTrial(args.trial);
+      const experiment = store.experiments.byId(trial.experimentId)!;
+      const request = replayRequestOf(trial, experiment, { ...checked, modelsDir: args['models-dir'] });
+      await runFullTraining(store, trial.id, request, args.json ?? false);
+    } finally {
+      store.close();
+    }
+  },
+};

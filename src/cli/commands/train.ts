@@ -1,0 +1,87 @@
+import type { Argv, CommandModule } from 'yargs';
+import { DATASET_NAMES, datasetInfo } from '../../data/index.js';
+import type { DatasetName } from '../../data/types.js';
+import {
+  OPTIMIZERS,
+  SEARCH_DEFAULTS,
+  hyperParamsFor,
+  nonNegativeInteger,
+  oneOf,
+  positiveInteger,
+  positiveNumber,
+  trainModelName,
+} from '../../search/index.js';
+import { loadArchFile, validateArch } from '../../space/index.js';
+import { Store } from '../../store/index.js';
+import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from '../progress/full-training.js';
+
+interface TrainArgs extends FullTrainingArgs {
+  arch: string;
+  dataset: string;
+  'batch-size'?: number;
+  lr?: number;
+  optimizer?: string;
+  seed?: number;
+  'val-fraction'?: number;
+  'data-dir'?: string;
+  'label-mode'?: string;
+}
+
+export const trainCommand: CommandModule<object, TrainArgs> = {
+  command: 'train',
+  describe: 'Train an ARCH file (JSON or Python-literal) on a dataset, test it once, save the model',
+  builder: (yargs) =>
+    fullTrainingOptions(yargs, 'auto', ' (the run is recorded as a replay)')
+      .option('arch', { type: 'string', demandOption: true, describe: 'ARCH file: JSON, or the Python-literal ARCH = [...] notation' })
+      .option('dataset', { type: 'string', demandOption: true, describe: `Dataset: ${DATASET_NAMES.join(', ')}` })
+      .option('batch-size', { type: 'number', describe: `Batch size [default: ${SEARCH_DEFAULTS.batchSize}]` })
+      .option('lr', { type: 'number', describe: `Learning rate [default: ${SEARCH_DEFAULTS.learningRate}]` })
+      .option('optimizer', { type: 'string', describe: `${OPTIMIZERS.join(', ')} [default: ${SEARCH_DEFAULTS.optimizer}]` })
+      .option('seed', { type: 'number', describe: `Seed [default: ${SEARCH_DEFAULTS.seed}]` })
+      .option('val-fraction', { type: 'number', describe: 'Only shapes the split; all of train + validation is trained on' })
+      .option('data-dir', { type: 'string', describe: 'Folder holding the datasets' })
+      .option('label-mode', { type: 'string', describe: 'cifar100: fine or coarse; fer2013: all or binary' })
+      .example('$0 best --arch-only > best.json && $0 train --arch best.json --dataset fashion-mnist', 'Retrain the best ARCH') as unknown as Argv<TrainArgs>,
+  handler: async (args) => {
+    const dataset = oneOf('--dataset', args.dataset, DATASET_NAMES) as DatasetName;
+    const arch = loadArchFile(args.arch);
+    const info = datasetInfo(dataset, { labelMode: args['label-mode'] });
+    validateArch(arch, { input: info.inputShape, classes: info.numClasses });
+    const checked = checkFullTrainingArgs(args);
+    const d = SEARCH_DEFAULTS;
+    const hyper = hyperParamsFor(
+      {
+        epochs: checked.epochs,
+        batchSize: positiveInteger('--batch-size', args['batch-size'] ?? d.batchSize),
+        learningRate: positiveNumber('--lr', args.lr ?? d.learningRate),
+        optimizer: oneOf('--optimizer', args.optimizer ?? d.optimizer, OPTIMIZERS),
+        seed: nonNegativeInteger('--seed', args.seed ?? d.seed),
+      },
+      0,
+    );
+    const valFraction = args['val-fraction'] ?? d.valFraction;
+    const store = Store.open(args.db, { create: true });
+    try {
+      await runFullTraining(
+        store,
+        null,
+        {
+          arch,
+          dataset,
+          dataDir: args['data-dir'],
+          labelMode: args['label-mode'],
+          hyper,
+          valFraction,
+          splitSeed: hyper.seed,
+          trainLimit: checked.trainLimit,
+          backend: checked.backend ?? 'auto',
+          modelsDir: args['models-dir'],
+          modelName: trainModelName(arch),
+        },
+        args.json ?? false,
+      );
+    } finally {
+      store.close();
+    }
+  },
+};

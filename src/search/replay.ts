@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { fetchDataset } from '../data/index.js';
+import type { DatasetName } from '../data/types.js';
+import { ConfigError } from '../errors.js';
+import { archHash } from '../space/index.js';
+import type { Arch } from '../space/types.js';
+import type { ReplayRecord, Store, TrialRecord } from '../store/index.js';
+import { createTrainerPool } from '../trainer/index.js';
+import type { BackendName, EpochMetrics, HyperParams, TrainResult } from '../trainer/types.js';
+import { FAKE_EVALUATOR_ENV } from './fake-evaluator.js';
+import type { Evaluator, SearchConfig } from './types.js';
+
+export const DEFAULT_REPLAY_EPOCHS = 20;
+
+export interface FullTraining {
+  arch: Arch;
+  dataset: DatasetName;
+  dataDir?: string;
+  labelMode?: string;
+  hyper: HyperParams;
+  valFraction: number;
+  splitSeed: number;
+  /** Train on at most this many examples (default: the whole training set). */
+  trainLimit?: number;
+  backend: BackendName;
+  /** Folder under which the model's own folder is made. */
+  modelsDir: string;
+  /** Name of the model's folder. */
+  modelName: string;
+  onEpoch?: (metrics: EpochMetrics) => void;
+  signal?: AbortSignal;
+}
+
+export type FullTrainingOutcome = { ok: true; result: TrainResult; replay: ReplayRecord } | { ok: false; error: string };
+
+/**
+ * Trains an ARCH from scratch on train + validation, evaluates it once on the test set, saves the model
+ * (tfjs LayersModel format) and records the replay, linked to its trial when there is one.
+ */
+export async function trainFully(store: Store, trialId: number | null, request: FullTraining): Promise<FullTrainingOutcome> {
+  await fetchDataset(request.dataset, { dataDir: request.dataDir });
+  const evaluator = createReplayEvaluator(request);
+  try {
+    const modelPath = path.resolve(request.modelsDir, request.modelName);
+    const outcome = await evaluator.run(
+      {
+        arch: request.arch,
+        hyper: request.hyper,
+        data: {
+          dataset: request.dataset,
+          dataDir: request.dataDir,
+          labelMode: request.labelMode,
+          valFraction: request.valFraction,
+          trainLimit: request.trainLimit,
+          splitSeed: request.splitSeed,
+          useTestSet: true,
+        },
+        saveModelTo: modelPath,
+      },
+      { onEpoch: (metrics) => (request.onEpoch?.(metrics), 'continue'), signal: request.signal },
+    );
+    if (!outcome.ok) return { ok: false, error: `${outcome.cause}: ${outcome.error}` };
+    const result = outcome.result;
+    if (result.status === 'nan' || !result.test) return { ok: false, error: `the loss became NaN after epoch ${result.epochs}` };
+    const replay = store.replays.record({
+      trialId,
+      arch: request.arch,
+      dataset: request.dataset,
+      epochs: result.epochs,
+      hyper: request.hyper,
+      evaluation: result.test,
+      modelPath: result.modelPath ?? null,
+      backend: result.backend,
+      seconds: result.seconds,
+    });
+    return { ok: true, result, replay };
+  } finally {
+    await evaluator.close();
+  }
+}
+
+/** The full-training request of a stored trial: its ARCH, its experiment's data and its hyperparameters. */
+export function replayRequestOf(
+  trial: TrialRecord,
+  experiment: { name: string; config: Record<string, unknown> },
+  overrides: { epochs?: number; backend?: BackendName; trainLimit?: number; modelsDir: string },
+): FullTraining {
+  if (typeof trial.arch === 'string') throw new ConfigError(`trial ${trial.id} is a cell architecture; only layer ARCHs can be replayed`);
+  const config = experiment.config as unknown as SearchConfig;
+  const request: FullTraining = {
+    arch: trial.arch,
+    dataset: config.dataset,
+    hyper: { ...trial.hyper, epochs: overrides.epochs ?? DEFAULT_REPLAY_EPOCHS },
+    valFraction: config.valFraction,
+    splitSeed: config.seed,
+    backend: overrides.backend ?? config.backend,
+    modelsDir: overrides.modelsDir,
+    modelName: `${safeName(experiment.name)}-trial${trial.seq}-${stamp()}`,
+  };
+  if (config.dataDir !== undefined) request.dataDir = config.dataDir;
+  if (config.labelMode !== undefined) request.labelMode = config.labelMode;
+  if (overrides.trainLimit !== undefined) request.trainLimit = overrides.trainLimit;
+  return request;
+}
+
+export function trainModelName(arch: Arch): string {
+  return `train-${archHash(arch)}-${stamp()}`;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_');
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+}
+
+function createReplayEvaluator(request: FullTraining): Evaluator {
+  if (process.env[FAKE_EVALUATOR_ENV]) throw new ConfigError(`${FAKE_EVALUATOR_ENV} is set: replays need the real trainer`);
+  return createTrainerPool({ size: 1, backend: request.backend });
+}
