@@ -29,12 +29,12 @@ function archOf(process: DecisionProcess, decisions: number[]): Arch {
   return (candidate as { arch: Arch }).arch;
 }
 
-test('the shipped spaces are seed-cnn, cifar-deep and nb201', () => {
-  assert.deepEqual(listShippedSpaces(), ['cifar-deep', 'nb201', 'seed-cnn']);
-  assert.deepEqual(layerSpaces(), ['cifar-deep', 'seed-cnn']);
+test('the shipped spaces include seed-cnn, cifar-deep and nb201', () => {
+  for (const name of ['cifar-deep', 'nb201', 'seed-cnn']) assert.ok(listShippedSpaces().includes(name), name);
+  assert.ok(layerSpaces().includes('seed-cnn') && layerSpaces().includes('cifar-deep'));
 });
 
-for (const name of ['seed-cnn', 'cifar-deep']) {
+for (const name of layerSpaces()) {
   for (const input of INPUTS) {
     test(`${name}: 1,000 ARCHs sampled through the masks validate for ${input.join('x')} and round-trip`, () => {
       const problem = { input, classes: 10 };
