@@ -2,9 +2,10 @@
  * How long loading Fashion-MNIST from Debian's files into memory takes (target: under 3 s), against two peers
  * measured in the same run: bare zlib gunzip of the same four files (the floor for any loader in Node), and
  * Python's gzip + numpy.frombuffer (a typical Python loader) when /usr/bin/python3 has numpy.
- * Also times the steps a trainer runs on it: split, normalisation, one epoch of batches.
+ * Also times the steps a trainer runs on it: split, normalisation, one epoch of batches. With --generated, also
+ * loads full-size files in the CIFAR-100 binary and FER2013 CSV formats (generated content, published sizes).
  *
- * Run: npx tsc -p . && node dist/bench/data-load/main.js [--runs 5]
+ * Run: npx tsc -p . && node dist/bench/data-load/main.js [--runs 5] [--generated]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -97,7 +98,47 @@ async function main(): Promise<void> {
       epochOfAugmentedBatches128Ms: round(augmentedMs),
     },
   };
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  const generated = process.argv.includes('--generated') ? await generatedLoads() : undefined;
+  process.stdout.write(`${JSON.stringify({ ...result, ...(generated ? { generated } : {}) }, null, 2)}\n`);
+}
+
+/** Full-size CIFAR-100 (50,000 + 10,000 records) and FER2013 (35,887 rows, ~296 MB) files, loaded once each. */
+async function generatedLoads(): Promise<Record<string, number>> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-bench-full-'));
+  try {
+    const cifar = path.join(root, 'cifar100', 'cifar-100-binary');
+    fs.mkdirSync(cifar, { recursive: true });
+    fs.writeFileSync(path.join(cifar, 'train.bin'), cifarRecords(50000));
+    fs.writeFileSync(path.join(cifar, 'test.bin'), cifarRecords(10000));
+    fs.mkdirSync(path.join(root, 'fer2013'));
+    fs.writeFileSync(path.join(root, 'fer2013', 'fer2013.csv'), ferCsv());
+    const timesMs: Record<string, number> = {};
+    for (const name of ['cifar100', 'fer2013'] as const) {
+      timesMs[`${name}LoadMs`] = round(await timed(() => loadDataset(name, { dataDir: root, download: false, onProgress: () => {} })));
+    }
+    return timesMs;
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function cifarRecords(count: number): Buffer {
+  const bytes = Buffer.alloc(count * 3074);
+  for (let i = 0; i < count; i++) {
+    bytes[i * 3074] = i % 20;
+    bytes[i * 3074 + 1] = i % 100;
+    for (let p = 2; p < 3074; p += 7) bytes[i * 3074 + p] = (i + p) & 255;
+  }
+  return bytes;
+}
+
+function ferCsv(): string {
+  const usage = (i: number) => (i < 28709 ? 'Training' : i < 32298 ? 'PublicTest' : 'PrivateTest');
+  const rows = Array.from({ length: 35887 }, (_, i) => {
+    const pixels = Array.from({ length: 2304 }, (_, p) => (i + p * 7) % 256).join(' ');
+    return `${i % 7},${pixels},${usage(i)}`;
+  });
+  return ['emotion,pixels,Usage', ...rows, ''].join('\n');
 }
 
 await main();

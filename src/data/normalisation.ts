@@ -8,8 +8,11 @@ export function computeNormalisation(set: ImageSet, indices: Int32Array): Normal
   const size = height * width * channels;
   const histograms = Array.from({ length: channels }, () => new Float64Array(256));
   for (const index of indices) {
-    const base = index * size;
-    for (let p = 0; p < size; p++) histograms[p % channels][set.images[base + p]]++;
+    const image = set.images.subarray(index * size, (index + 1) * size);
+    for (let c = 0; c < channels; c++) {
+      const histogram = histograms[c];
+      for (let p = c; p < size; p += channels) histogram[image[p]]++;
+    }
   }
   const stats = histograms.map(meanAndStd);
   return { mean: stats.map((s) => s.mean), std: stats.map((s) => s.std) };
