@@ -47,6 +47,10 @@ test('download from $NAS_DATA_MIRROR: progress, checksum, extraction into the da
   process.env.NAS_DATA_MIRROR = server.url;
   process.env.NAS_DATA_CHECKSUMS = JSON.stringify({ 'cifar-100-binary.tar.gz': md5(archive) });
   const root = tempDir();
+  // Leftovers of a process killed mid-download and mid-extraction (pid 2^22 + 1 is above Linux's pid_max: not running).
+  const dead = 4194305;
+  fs.mkdirSync(path.join(root, 'cifar100', `.extract-${dead}-abc`, 'cifar-100-binary'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'cifar100', `cifar-100-binary.tar.gz.part-${dead}`), 'half');
   const events: { phase: string; done: number; total: number }[] = [];
 
   const data = await loadDataset('cifar100', { dataDir: root, onProgress: (event) => events.push(event) });

@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tar from 'tar';
 import { DataError } from '../../errors.js';
+import { removeStale } from './stale.js';
 
 export async function extractFolder(archive: string, destDir: string, folder: string): Promise<string> {
   fs.mkdirSync(destDir, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(destDir, '.extract-'));
+  removeStale(destDir, '.extract-');
+  const staging = fs.mkdtempSync(path.join(destDir, `.extract-${process.pid}-`));
   const target = path.join(destDir, folder);
   try {
     await tar.x({

@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../../errors.js';
 import type { ProgressSink } from './progress.js';
+import { removeStale } from './stale.js';
 
 export async function downloadFile(url: string, dest: string, md5: string, progress?: ProgressSink): Promise<void> {
   fs.mkdirSync(path.dirname(dest), { recursive: true });
+  removeStale(path.dirname(dest), `${path.basename(dest)}.part-`);
   const partial = `${dest}.part-${process.pid}`;
   try {
     const actual = await streamToFile(url, partial, progress);
