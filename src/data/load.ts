@@ -72,6 +72,8 @@ export async function datasetStatus(name: DatasetName, dataDir?: string): Promis
 
 async function fetchMissing(spec: DatasetSpec, opts: LoadOptions, progress: ProgressSink): Promise<string> {
   const roots = dataRoots(opts.dataDir);
+  const extracted = await extractUserArchive(spec, opts.dataDir);
+  if (extracted) return extracted;
   if (!spec.download) throw new DataError(spec.placementHelp?.(roots) ?? `dataset ${spec.name} not found`);
   if (opts.download === false) {
     throw new DataError(
@@ -97,6 +99,16 @@ async function fetchMissing(spec: DatasetSpec, opts: LoadOptions, progress: Prog
   const found = locateDataset(spec, opts.dataDir);
   if (!found) throw new DataError(`dataset ${spec.name}: ${dir} lacks some of ${spec.requiredFiles.join(', ')}; delete ${dir} to download it again`);
   return found;
+}
+
+/** The dataset's folder after extracting an archive the user placed in a data root, if there is one. */
+async function extractUserArchive(spec: DatasetSpec, dataDir?: string): Promise<string | undefined> {
+  if (!spec.userArchive) return undefined;
+  const { name, folder } = spec.userArchive;
+  const root = dataRoots(dataDir).find((candidate) => fs.existsSync(path.join(candidate, name)));
+  if (!root) return undefined;
+  await extractFolder(path.join(root, name), root, folder);
+  return locateDataset(spec, dataDir);
 }
 
 /** A file left by an earlier, interrupted fetch (or put there by hand) is used only if its checksum matches. */

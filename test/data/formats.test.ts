@@ -123,6 +123,14 @@ test('fer2013: CSV rows to 48x48x1; Training+PublicTest train, PrivateTest test;
   const again = await loadDataset('fer2013', { dataDir: root, download: false });
   assert.deepEqual(again.train.images, all.train.images);
   assert.deepEqual(again.test.labels, all.test.labels);
+
+  // Kaggle's fer2013.tar.gz placed in the data root is extracted next to it (and kept).
+  const kaggle = tempDir();
+  await tarGz(path.join(kaggle, 'fer2013.tar.gz'), { 'fer2013/fer2013.csv': ferCsv(), 'fer2013/README': 'Kaggle' });
+  const fromArchive = await loadDataset('fer2013', { dataDir: kaggle });
+  assert.equal(fromArchive.source, path.join(kaggle, 'fer2013'));
+  assert.deepEqual(fromArchive.train.images, all.train.images);
+  assert.ok(fs.existsSync(path.join(kaggle, 'fer2013.tar.gz')));
 });
 
 test('datasetInfo reports shape, class count and names for every label mode', () => {

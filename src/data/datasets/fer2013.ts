@@ -30,11 +30,14 @@ export const fer2013: DatasetSpec = {
   labelModes: { all: EMOTIONS, binary: BINARY },
   publishedCounts: { train: 28709 + 3589, test: 3589 },
   requiredFiles: [CSV],
+  // Kaggle's download, holding fer2013/fer2013.csv.
+  userArchive: { name: 'fer2013.tar.gz', folder: 'fer2013' },
   candidateDirs: (roots) => roots.flatMap((root) => [path.join(root, 'fer2013'), root]),
   placementHelp: (roots) =>
     `FER2013 cannot be downloaded automatically (it needs a Kaggle login). Download fer2013.csv from ` +
     `https://www.kaggle.com/c/challenges-in-representation-learning-facial-expression-recognition-challenge/data ` +
-    `and put it at ${path.join(roots[0], 'fer2013', CSV)} (or pass --data-dir DIR with DIR/fer2013/${CSV})`,
+    `and put it at ${path.join(roots[0], 'fer2013', CSV)}, or Kaggle's fer2013.tar.gz at ${path.join(roots[0], 'fer2013.tar.gz')} ` +
+    `(or pass --data-dir DIR with DIR/fer2013/${CSV})`,
   async read(dir, mode, _opts, progress) {
     const rows = await readFer2013Csv(path.join(dir, CSV), progress);
     const classOf = mode === 'binary' ? (emotion: number) => BINARY_CLASS_OF_EMOTION[emotion] : (emotion: number) => emotion;

@@ -37,6 +37,8 @@ export interface DatasetSpec {
   /** Folders that may hold the dataset, in search order, given the data roots. */
   candidateDirs(roots: string[]): string[];
   download?: DownloadPlan;
+  /** An archive the user may place in a data root instead (kept); its folder is extracted next to it. */
+  userArchive?: { name: string; folder: string };
   /** Instructions when the files are absent and cannot be downloaded. */
   placementHelp?(roots: string[]): string;
   /** True for data generated in memory (no files). */
