@@ -36,6 +36,8 @@ function terminalBar(label: string): ProgressReporter {
         bar.start(Math.max(event.total, 1), event.done, { phase, amount: amount(event) });
       }
       last = event.done;
+      // Without a Content-Length the total is unknown (0): keep the bar full rather than past 100 %.
+      bar.setTotal(Math.max(event.total, event.done, 1));
       bar.update(event.done, { phase, amount: amount(event) });
     },
     stop: () => {
@@ -45,6 +47,7 @@ function terminalBar(label: string): ProgressReporter {
 }
 
 function amount(event: ProgressEvent): string {
+  if (event.total <= 0) return `${(event.done / 1e6).toFixed(1)} MB`;
   if (event.total < 1e6) return `${event.done}/${event.total}`;
   return `${(event.done / 1e6).toFixed(1)}/${(event.total / 1e6).toFixed(1)} MB`;
 }
