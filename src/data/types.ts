@@ -103,4 +103,6 @@ export interface BatchOptions {
  *   makeSplit(labels: Uint8Array, numClasses: number, opts: SplitOptions): Split
  *   computeNormalisation(set: ImageSet, indices: Int32Array): Normalisation
  *   batches(set: ImageSet, indices: Int32Array, norm: Normalisation, opts: BatchOptions): Iterable<Batch>
+ *   fetchDataset(name, opts?: LoadOptions): Promise<string>   (download ahead of time; returns the folder)
+ *   datasetStatus(name, dataDir?): Promise<DatasetStatus>    (where found, counts; for `nas datasets`)
  */
