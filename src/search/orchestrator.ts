@@ -54,6 +54,7 @@ class SearchRun {
   private stopReason: StopReason | null = null;
   private stopMessage: string | null = null;
   private consecutiveFailures = 0;
+  private broken = false;
   private finished = 0;
   private readonly trainSeconds: number[] = [];
 
@@ -190,12 +191,19 @@ class SearchRun {
         pending.push(training);
       }
     }
-    const settled = await Promise.all(pending);
-    return settled.every((result) => result !== null) ? held : null;
+    try {
+      const settled = await Promise.all(pending);
+      return settled.every((result) => result !== null) ? held : null;
+    } catch (error) {
+      // An internal error (not a failed trial): launch nothing more; what is committed stays resumable.
+      this.broken = true;
+      limit.clearQueue();
+      throw error;
+    }
   }
 
   private async train(trial: TrialRecord, settle: (t: TrialRecord, r: TrialResult) => TrialResult): Promise<Settled> {
-    if (this.stopReason || this.timeIsUp()) return null;
+    if (this.broken || this.stopReason || this.timeIsUp()) return null;
     this.store.trials.markRunning(trial.id);
     this.emit({
       type: 'trial-start',
@@ -212,6 +220,7 @@ class SearchRun {
       onEpoch: (metrics) => this.onEpoch(trial, metrics),
       signal: this.cancel.signal,
     });
+    if (this.broken) return null;
     if (this.stopReason === 'interrupted') {
       this.store.trials.requeueRunning(this.experimentId);
       return null;

@@ -7,7 +7,7 @@ import { Store, type ExperimentRecord } from '../store/index.js';
 import { createTrainerPool } from '../trainer/index.js';
 import { configDifferences, positiveInteger, positiveNumber, resolveSearchConfig, type SearchOptions } from './config.js';
 import { createFakeEvaluator, FAKE_EVALUATOR_ENV } from './fake-evaluator.js';
-import { killHookFromEnv } from './kill-points.js';
+import { killHookFromEnv, type KillHook } from './kill-points.js';
 import { runSearch } from './orchestrator.js';
 import type { Evaluator, RunOptions, SearchConfig, SearchEvent, SearchSummary } from './types.js';
 
@@ -23,6 +23,10 @@ export interface SearchRequest {
   timeLimitSeconds?: number;
   onEvent?: (event: SearchEvent) => void;
   signal?: AbortSignal;
+  /** The evaluation step (default: a trainer pool, or the fake one when $NAS_TEST_EVALUATOR is set). */
+  createEvaluator?: (problem: ProblemSpec) => Evaluator;
+  /** Crash-test hook (default: from $NAS_TEST_KILL_AT). */
+  killHook?: KillHook;
 }
 
 /**
@@ -43,7 +47,7 @@ export async function startSearch(request: SearchRequest): Promise<SearchSummary
     if (config.maxParams !== undefined) problem.maxParams = config.maxParams;
     const process = bindSpace(config.spaceDefinition, problem);
     const context = { process, seed: config.seed, options: config.strategyOptions };
-    evaluator = createEvaluator(config, run, request.gpus, problem);
+    evaluator = request.createEvaluator?.(problem) ?? createEvaluator(config, run, request.gpus, problem);
     return await runSearch({
       store,
       experiment,
@@ -58,7 +62,7 @@ export async function startSearch(request: SearchRequest): Promise<SearchSummary
       evaluator,
       onEvent: request.onEvent,
       signal: request.signal,
-      killHook: killHookFromEnv(),
+      killHook: request.killHook ?? killHookFromEnv(),
       resumeHint: resumeCommand(experiment.name, request.dbFile),
     });
   } finally {
