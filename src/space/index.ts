@@ -6,3 +6,4 @@ export { canonicalArch, archHash } from './canonical.js';
 export { describeArch } from './describe.js';
 export { loadSpace, bindSpace, listShippedSpaces, checkSpace } from './spaces.js';
 export { parseShape } from './shape.js';
+export { sampleDecisions } from './sample.js';

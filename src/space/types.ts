@@ -174,10 +174,11 @@ export interface LayerSpaceDefinition {
   /** At most this many FC layers (they come after the conv part). Default 2. */
   maxFC?: number;
   /**
-   * Which kinds may follow which: keys 'start', 'C', 'P', 'FC'; values lists of 'C', 'P', 'FC', 'stop'.
-   * FC may only be followed by FC or stop. Default: start [C]; C and P [C, P, FC, stop]; FC [FC, stop].
+   * Which kinds may follow which: keys 'start', 'C', 'P', 'FC' and 'P.global_avg' (after a global average
+   * pool; default: as after 'P'); values lists of 'C', 'P', 'FC', 'stop'. FC may only be followed by FC or
+   * stop. Default: start [C]; C and P [C, P, FC, stop]; FC [FC, stop].
    */
-  follows?: Partial<Record<'start' | LayerKind, (LayerKind | 'stop')[]>>;
+  follows?: Partial<Record<'start' | LayerKind | 'P.global_avg', (LayerKind | 'stop')[]>>;
   layers: { C?: ConvChoices; P?: PoolChoices; FC?: DenseChoices };
 }
 

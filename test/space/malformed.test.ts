@@ -82,6 +82,7 @@ const BAD_SPACES: [string, string, RegExp, boolean?][] = [
   ['duplicate choice', json(withLayers({ C: { num_output: [8], kernel_size: [3, [3, 3]] } })), /layers\.C\.kernel_size: lists the choice 3 twice/],
   ['skip choices without 0', json(withLayers({ C: { num_output: [8], kernel_size: [3], skip_back: [1, 2] } })), /layers\.C\.skip_back: must include 0/],
   ['conv allowed after FC', json({ ...GOOD_LAYERS, layers: { C: GOOD_LAYERS.layers.C, FC: { num_output: [8] } }, follows: { start: ['C'], C: ['C', 'FC', 'stop'], FC: ['C'] } }), /follows\.FC: only FC or "stop"/, true],
+  ['unknown follows key', json({ ...GOOD_LAYERS, follows: { start: ['C'], C: ['C', 'stop'], 'C.bn': ['stop'] } }), /follows\.C\.bn: unknown key \(known: start, C, P, P\.global_avg, FC\)/],
   ['unknown top-level field', json({ ...GOOD_LAYERS, maxLayer: 3 }), /maxLayer: unknown field/],
   ['maxLayers below minLayers', json({ ...GOOD_LAYERS, minLayers: 5 }), /maxLayers: must be at least 1 and at least minLayers/],
   ['identity pool possible', json(withLayers({ C: GOOD_LAYERS.layers.C, P: { pool: ['max'], kernel_size: [1, 2], stride: [1] } })), /layers\.P\.kernel_size: a 1x1 pool .* identity/],

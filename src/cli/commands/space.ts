@@ -1,5 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
-import { bindSpace, listShippedSpaces, loadSpace, type SpaceDefinition } from '../../space/index.js';
+import seedrandom from 'seedrandom';
+import { ConfigError } from '../../errors.js';
+import {
+  bindSpace,
+  describeArch,
+  inferCost,
+  listShippedSpaces,
+  loadSpace,
+  sampleDecisions,
+  type SpaceDefinition,
+} from '../../space/index.js';
 import { problemFrom, problemOptions, type ProblemArgs } from './arch.js';
 
 interface SpaceArgs extends ProblemArgs {
@@ -32,6 +42,41 @@ const showCommand: CommandModule<ProblemArgs, SpaceArgs> = {
   },
 };
 
+interface SampleArgs extends SpaceArgs {
+  count: number;
+  seed: string;
+}
+
+const sampleCommand: CommandModule<ProblemArgs, SampleArgs> = {
+  command: 'sample <space>',
+  describe: 'Print candidates drawn uniformly through the feasibility masks (what a random search would try)',
+  builder: (yargs) =>
+    problemOptions(yargs)
+      .positional('space', { type: 'string', demandOption: true, describe: 'A shipped space name or a space file' })
+      .option('count', { type: 'number', default: 5, describe: 'How many candidates' })
+      .option('seed', { type: 'string', default: '1', describe: 'Random seed' })
+      .option('json', { type: 'boolean', describe: 'Print one JSON object per line: decisions, hash, candidate' }) as Argv<SampleArgs>,
+  handler: (args) => {
+    if (!Number.isInteger(args.count) || args.count < 1) throw new ConfigError(`--count must be a positive integer, not ${args.count}`);
+    const problem = problemFrom(args);
+    const space = bindSpace(loadSpace(args.space), problem);
+    const random = seedrandom(args.seed);
+    for (let i = 0; i < args.count; i++) {
+      const decisions = sampleDecisions(space, random);
+      const candidate = space.decode(decisions);
+      const hash = space.hash(decisions);
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify({ decisions, hash, candidate })}\n`);
+      } else if (candidate.kind === 'cell') {
+        process.stdout.write(`${hash}  ${candidate.arch}\n`);
+      } else {
+        const params = inferCost(candidate.arch, problem.input, problem.classes).params;
+        process.stdout.write(`${hash}  ${params.toLocaleString('en-US').padStart(12)} params  ${describeArch(candidate.arch)}\n`);
+      }
+    }
+  },
+};
+
 const listCommand: CommandModule<ProblemArgs, ProblemArgs> = {
   command: 'list',
   describe: 'List the shipped search spaces',
@@ -42,12 +87,13 @@ const listCommand: CommandModule<ProblemArgs, ProblemArgs> = {
 
 export const spaceCommand: CommandModule<ProblemArgs, ProblemArgs> = {
   command: 'space',
-  describe: 'Show a search space (its decisions and size) or list the shipped ones',
+  describe: 'Show a search space (its decisions and size), sample from it, or list the shipped ones',
   builder: (yargs) =>
     yargs
       .command(showCommand as unknown as CommandModule<ProblemArgs, ProblemArgs>)
+      .command(sampleCommand as unknown as CommandModule<ProblemArgs, ProblemArgs>)
       .command(listCommand)
-      .demandCommand(1, 'Name an action: show or list.')
+      .demandCommand(1, 'Name an action: show, sample or list.')
       .epilogue(`Shipped spaces: ${listShippedSpaces().join(', ')}. Example: nas space show seed-cnn --input 28x28x1 --classes 10`),
   handler: () => {},
 };

@@ -35,7 +35,8 @@ export interface CompiledKind {
   fields: CompiledField[];
 }
 
-export type FollowKey = 'start' | LayerKind;
+/** What the next layer follows: the start, a layer kind, or a global average pool (which may have its own rule). */
+export type FollowKey = 'start' | LayerKind | 'P.global_avg';
 export type Follower = LayerKind | 'stop';
 
 export interface CompiledSpace {
@@ -101,8 +102,10 @@ const DEFAULT_FOLLOWS: Record<FollowKey, Follower[]> = {
   start: ['C'],
   C: ['C', 'P', 'FC', 'stop'],
   P: ['C', 'P', 'FC', 'stop'],
+  'P.global_avg': ['C', 'P', 'FC', 'stop'],
   FC: ['FC', 'stop'],
 };
+const FOLLOW_KEYS: FollowKey[] = ['start', 'C', 'P', 'P.global_avg', 'FC'];
 
 /** Validates a parsed layer-space file; `where` prefixes every message (the file name). */
 export function checkLayerSpace(raw: Record<string, unknown>, where: string): LayerSpaceDefinition {
@@ -185,8 +188,8 @@ function checkFollows(
   }
   if (!isRecord(raw)) throw fail('follows', 'must be an object like {"start": ["C"], "C": ["C", "P", "FC", "stop"]}');
   const result = {} as Record<FollowKey, Follower[]>;
-  for (const key of ['start', ...KIND_ORDER] as FollowKey[]) {
-    const list = raw[key] ?? (key === 'start' || kinds.includes(key) ? undefined : []);
+  for (const key of FOLLOW_KEYS) {
+    const list = raw[key] ?? (key === 'P.global_avg' ? result.P : key === 'start' || kinds.includes(key as LayerKind) ? undefined : []);
     if (!Array.isArray(list)) throw fail(`follows.${key}`, 'missing: list the kinds (and/or "stop") that may follow');
     for (const next of list) {
       if (next !== 'stop' && !kinds.includes(next)) throw fail(`follows.${key}`, `${show(next)} is not a layer kind of this space (or "stop")`);
@@ -195,7 +198,7 @@ function checkFollows(
     }
     result[key] = list as Follower[];
   }
-  for (const key of Object.keys(raw)) if (!(key in result)) throw fail(`follows.${key}`, 'unknown key (known: start, C, P, FC)');
+  for (const key of Object.keys(raw)) if (!(key in result)) throw fail(`follows.${key}`, `unknown key (known: ${FOLLOW_KEYS.join(', ')})`);
   if (result.start.length === 0) throw fail('follows.start', 'must name at least one kind');
   return result;
 }

@@ -63,8 +63,8 @@ export class Lookahead {
   apply(state: State, kind: number, chosen: readonly number[]): Step | null {
     const spec = this.space.kinds[kind];
     const value = (field: number) => spec.fields[field].values[chosen[field]];
-    const next = (h: number, w: number, c: number, units: number) =>
-      this.state(h, w, c, units, state.layers + 1, state.fc + (spec.type === 'FC' ? 1 : 0), spec.type);
+    const next = (h: number, w: number, c: number, units: number, last: FollowKey = spec.type) =>
+      this.state(h, w, c, units, state.layers + 1, state.fc + (spec.type === 'FC' ? 1 : 0), last);
     if (spec.type === 'FC') {
       const units = value(0) as number;
       const inputs = state.units || state.h * state.w * state.c;
@@ -72,7 +72,7 @@ export class Lookahead {
     }
     if (state.units) return null;
     if (spec.type === 'P') {
-      if ((value(0) as PoolKind) === 'global_avg') return { params: 0, next: next(1, 1, state.c, 0) };
+      if ((value(0) as PoolKind) === 'global_avg') return { params: 0, next: next(1, 1, state.c, 0, 'P.global_avg') };
       const kernel = value(1) as Pair;
       const stride = value(2) === STRIDE_IS_KERNEL ? kernel : (value(2) as Pair);
       const [h, w] = spatial(state, kernel, stride, value(3) as Padding);
