@@ -100,3 +100,22 @@ describe('createTrainerPool', () => {
     assert.ok((await pool.run(tinyJob())).ok);
   });
 });
+
+describe('createTrainerPool with a small heap', () => {
+  it('fails a trial that exhausts the JavaScript heap with cause oom, and replaces the worker', async () => {
+    const pool = createTrainerPool({ size: 1, backend: 'cpu', execArgv: ['--max-old-space-size=32'] });
+    try {
+      // 1,500 dense layers: the model graph alone outgrows a 32 MB heap.
+      const deep = Array.from({ length: 1500 }, () => ({ type: 'FC', num_output: 2, activation: 'relu' }));
+      const outcome = await pool.run(tinyJob({}, deep));
+      assert.ok(!outcome.ok);
+      assert.equal(outcome.cause, 'oom', outcome.error);
+      assert.match(outcome.error, /heap out of memory/);
+      const next = await pool.run(tinyJob());
+      assert.ok(next.ok, JSON.stringify(next));
+      assert.equal(next.worker, 'w0#2');
+    } finally {
+      await pool.close();
+    }
+  });
+});

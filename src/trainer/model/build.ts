@@ -7,6 +7,11 @@ import { SeedStream } from './seeds.js';
 export interface BuildOptions {
   /** Seeds every initializer (same seed, same initial weights). */
   seed: number;
+  /**
+   * 'random' (default): He / Glorot initial weights. 'zeros': all-zero kernels, a cheap build of the same
+   * topology for counting parameters or checking shapes, not for training.
+   */
+  initialWeights?: 'random' | 'zeros';
 }
 
 /**
@@ -14,7 +19,7 @@ export interface BuildOptions {
  * The terminal layer is a softmax dense layer over `classes`. A build that fails frees what it made.
  */
 export function buildModel(arch: Arch, input: Shape3, classes: number, options: BuildOptions): tf.LayersModel {
-  return new ModelBuilder(input, classes, options.seed).build(arch);
+  return new ModelBuilder(input, classes, options).build(arch);
 }
 
 class ModelBuilder {
@@ -25,10 +30,10 @@ class ModelBuilder {
   private readonly made: tf.layers.Layer[] = [];
   private readonly seeds: SeedStream;
 
-  constructor(inputShape: Shape3, private readonly classes: number, seed: number) {
+  constructor(inputShape: Shape3, private readonly classes: number, private readonly options: BuildOptions) {
     this.input = tf.input({ shape: inputShape });
     this.current = this.input;
-    this.seeds = new SeedStream(seed, 'init');
+    this.seeds = new SeedStream(options.seed, 'init');
   }
 
   build(arch: Arch): tf.LayersModel {
@@ -57,7 +62,7 @@ class ModelBuilder {
         return this.apply(tf.layers.dense({
           units: this.classes,
           activation: 'softmax',
-          kernelInitializer: kernelInitializer('softmax', this.seeds),
+          kernelInitializer: this.kernelInitializer('softmax'),
         }), this.flattened(this.current));
     }
   }
@@ -69,7 +74,7 @@ class ModelBuilder {
       strides: layer.stride,
       padding: layer.padding,
       useBias: !layer.batch_norm,
-      kernelInitializer: kernelInitializer(layer.activation, this.seeds),
+      kernelInitializer: this.kernelInitializer(layer.activation),
     }), this.current);
     if (layer.batch_norm) x = this.apply(tf.layers.batchNormalization(), x);
     if (layer.skip_from !== null) x = this.apply(tf.layers.add(), [x, this.skipSource(layer.skip_from, index, x)]);
@@ -94,7 +99,7 @@ class ModelBuilder {
     let x = this.apply(tf.layers.dense({
       units: layer.num_output,
       useBias: !layer.batch_norm,
-      kernelInitializer: kernelInitializer(layer.activation, this.seeds),
+      kernelInitializer: this.kernelInitializer(layer.activation),
     }), this.flattened(this.current));
     if (layer.batch_norm) x = this.apply(tf.layers.batchNormalization(), x);
     return this.activationAndDropout(x, layer.activation, layer.drop_out);
@@ -126,6 +131,10 @@ class ModelBuilder {
 
   private flattened(x: tf.SymbolicTensor): tf.SymbolicTensor {
     return x.shape.length > 2 ? this.apply(tf.layers.flatten(), x) : x;
+  }
+
+  private kernelInitializer(activation: Activation | 'softmax'): ReturnType<typeof kernelInitializer> {
+    return this.options.initialWeights === 'zeros' ? tf.initializers.zeros() : kernelInitializer(activation, this.seeds);
   }
 
   private apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {

@@ -27,12 +27,9 @@ export function causeOfError(message: string): FailureCause {
 /** The cause of a worker's death mid-job from its exit and the end of its stderr. */
 export function causeOfExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): { cause: FailureCause; error: string } {
   const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
-  const tail = lastLines(stderrTail, 3);
-  const detail = tail ? `; its last output: ${tail}` : '';
-  if (mentionsOutOfMemory(stderrTail)) return { cause: 'oom', error: `the worker ran out of memory and ${how}${detail}` };
-  return { cause: 'crash', error: `the worker ${how} during the trial${detail}` };
-}
-
-function lastLines(text: string, count: number): string {
-  return text.trim().split('\n').filter((line) => line.trim() !== '').slice(-count).join(' | ');
+  const lines = stderrTail.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const memoryLine = lines.find(mentionsOutOfMemory);
+  if (memoryLine !== undefined) return { cause: 'oom', error: `the worker ran out of memory and ${how}: ${memoryLine}` };
+  const tail = lines.slice(-3).join(' | ');
+  return { cause: 'crash', error: `the worker ${how} during the trial${tail ? `; its last output: ${tail}` : ''}` };
 }
