@@ -31,7 +31,8 @@ export function inferCost(arch: Arch, input: Shape3, classes: number): ArchCost 
     current = cost.outputShape;
     return cost;
   });
-  if (arch[arch.length - 1]?.type !== 'T') throw new ArchError('the ARCH must end with a T layer', arch.length - 1, 'type');
+  if (arch.length === 0) throw new ArchError('the ARCH has no layers');
+  if (arch[arch.length - 1].type !== 'T') throw new ArchError('the ARCH must end with a T layer', arch.length - 1, 'type');
   return {
     layers,
     params: layers.reduce((sum, layer) => sum + layer.params, 0),
