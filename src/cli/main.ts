@@ -25,11 +25,20 @@ class UsageError extends NasError {}
 
 function reportAndExit(error: unknown): never {
   if (error instanceof NasError) {
-    process.stderr.write(`nas: error: ${error.message.split('\n')[0]}\n`);
+    process.stderr.write(`nas: error: ${oneLine(error.message)}\n`);
     process.exit(error.exitCode);
   }
   process.stderr.write(`nas: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
+}
+
+/** yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): keep the one-line promise. */
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 main(hideBin(process.argv)).catch(reportAndExit);
