@@ -1,5 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describeArch, inferCost, parseArch, validateArch, loadArchFile } from '../../src/space/index.js';
 import { shippedFile } from '../../src/util/paths.js';
 
@@ -43,6 +47,20 @@ test('the seed ARCH in Python-literal form loads and matches a hand computation 
   assert.equal(cost.params, 3_890_660);
   assert.equal(cost.layers[0].macs, 32 * 32 * 3 * 3 * 3 * 64);
   assert.equal(cost.layers[7].macs, 9216 * 256);
+});
+
+test('nas arch show prints the seed layer table: output shapes and the total parameter count', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-arch-show-')), 'seed.py');
+  fs.writeFileSync(file, SEED_LITERAL);
+  const cli = shippedFile('dist', 'src', 'cli', 'main.js');
+  const run = spawnSync(process.execPath, [cli, 'arch', 'show', file, '--input', '32x32x3', '--classes', '100'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const rows = run.stdout.split('\n').filter((line) => /^\d+\s/.test(line)).map((line) => line.trim().split(/\s+/));
+  assert.deepEqual(
+    rows.map((row) => [row[1], row[3]]),
+    [['C', '32x32x64'], ['C', '32x32x128'], ['P', '16x16x128'], ['C', '16x16x256'], ['C', '16x16x128'], ['P', '6x6x128'], ['C', '6x6x256'], ['FC', '256'], ['FC', '128'], ['T', '100']],
+  );
+  assert.match(run.stdout, /^\s+total\s+3,890,660\s+375,501,312$/m);
 });
 
 test('the shipped seed-baseline.json is the same ARCH as the literal', () => {
