@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../src/controller/index.js';
 import { readTable, TabularEvaluator, tableScore, type BenchmarkTable } from '../../src/tabular/index.js';
-import { nb201Process } from './space.js';
+import { bindSpace, loadSpace } from '../../src/space/index.js';
 import { runSearch } from './search-run.js';
 
 interface RunRecord {
@@ -111,7 +111,7 @@ async function runWorker(): Promise<void> {
 
 function runOne(table: BenchmarkTable, { strategy, run }: Task): RunRecord {
   const started = performance.now();
-  const space = nb201Process();
+  const space = bindSpace(loadSpace('nb201'), { input: [32, 32, 3], classes: 10 });
   const instance = createStrategy(strategy, { process: space, seed: run, options: strategyOptions });
   try {
     const result = runSearch(instance, space, new TabularEvaluator(table), argv.budget, argv['max-samples']);

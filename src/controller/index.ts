@@ -34,3 +34,5 @@ function constructorFor(name: string): new (ctx: StrategyContext, saved?: Uint8A
   }
   return constructors[name as StrategyName];
 }
+
+export { useFastControllerBackend } from './backend.js';

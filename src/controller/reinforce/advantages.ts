@@ -4,8 +4,9 @@
  * - 'scaled': (r - b) / running std of (r - b)
  * - 'batch': (r - mean) / std within the batch (b is tracked for diagnostics only)
  * - 'rank': centred ranks within the batch, in [-0.5, 0.5]
+ * - 'elite': risk-seeking; (r - q) / std for the rewards above the batch's 70th percentile q, 0 for the rest
  */
-export const ADVANTAGE_MODES = ['baseline', 'scaled', 'batch', 'rank'] as const;
+export const ADVANTAGE_MODES = ['baseline', 'scaled', 'batch', 'rank', 'elite'] as const;
 export type AdvantageMode = (typeof ADVANTAGE_MODES)[number];
 
 export interface BaselineState {
@@ -46,7 +47,19 @@ function advantagesFor(mode: AdvantageMode, rewards: readonly number[], centred:
     }
     case 'rank':
       return centredRanks(rewards);
+    case 'elite': {
+      const q = quantile(rewards, 0.7);
+      const s = std(rewards);
+      return rewards.map((r) => (s > 0 && r > q ? (r - q) / s : 0));
+    }
   }
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = q * (sorted.length - 1);
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
 }
 
 function centredRanks(values: readonly number[]): number[] {

@@ -35,15 +35,20 @@ export class LstmPolicy {
   private readonly totalChoices: number;
   private readonly forgetBias = tf.scalar(1);
 
+  /**
+   * With `positions` > 0 the input also carries a learned embedding of the step index (so the same
+   * previous choice at different positions can lead to different choices).
+   */
   constructor(
     readonly choicesPerKind: readonly number[],
     readonly hiddenSize: number,
+    readonly positions: number,
     initial: Float32Array[] | Rng,
   ) {
     this.offsets = choicesPerKind.map((_, kind) => choicesPerKind.slice(0, kind).reduce((a, b) => a + b, 0));
     this.totalChoices = choicesPerKind.reduce((a, b) => a + b, 0);
     const h = hiddenSize;
-    const shapes: number[][] = [[this.totalChoices + 1, h], [2 * h, 4 * h], [4 * h], [h, this.totalChoices], [this.totalChoices]];
+    const shapes: number[][] = [[this.totalChoices + 1 + positions, h], [2 * h, 4 * h], [4 * h], [h, this.totalChoices], [this.totalChoices]];
     this.variables = shapes.map((shape, i) => {
       const size = shape.reduce((a, b) => a * b, 1);
       const values = Array.isArray(initial) ? initial[i] : uniformValues(initial, size);
@@ -65,7 +70,7 @@ export class LstmPolicy {
       const steps = trajectories.map((tr) => process.next(tr.decisions));
       if (steps.every((s) => s === null)) break;
       if (t === process.maxDecisions) throw new Error(`decision process '${process.spaceName}' exceeded maxDecisions`);
-      const { logits, next } = this.step(previous, state);
+      const { logits, next } = this.step(previous, t, state);
       tf.dispose(state);
       state = next;
       steps.forEach((step, row) => {
@@ -90,7 +95,7 @@ export class LstmPolicy {
     let state = this.zeroState(1);
     let logits: Float32Array = new Float32Array(0);
     for (let t = 0; t <= prefix.length; t++) {
-      const out = this.step(previous, state);
+      const out = this.step(previous, t, state);
       tf.dispose(state);
       state = out.next;
       logits = out.logits;
@@ -110,7 +115,7 @@ export class LstmPolicy {
     const { T, N } = batch;
     let entropy: tf.Tensor2D | undefined;
     const loss = tf.tidy(() => {
-      const inputs = tf.split(this.embed(batch.previous), T, 0);
+      const inputs = tf.split(this.embed(batch.previous, (row) => Math.floor(row / N)), T, 0);
       let c: tf.Tensor2D = tf.zeros([N, this.hiddenSize]);
       let h: tf.Tensor2D = tf.zeros([N, this.hiddenSize]);
       const outputs: tf.Tensor2D[] = [];
@@ -135,11 +140,18 @@ export class LstmPolicy {
     tf.dispose([...this.variables, this.forgetBias]);
   }
 
-  /** Embedding rows by one-hot product (gather's gradient has no kernel on the wasm backend). */
-  private embed(indices: Int32Array): tf.Tensor2D {
-    const rows = this.totalChoices + 1;
+  /**
+   * Embedding rows by one-hot product (gather's gradient has no kernel on the wasm backend): the
+   * previous decision's row plus, when enabled, the step's position row.
+   */
+  private embed(indices: Int32Array, positionOf: (row: number) => number): tf.Tensor2D {
+    const vocabulary = this.totalChoices + 1;
+    const rows = vocabulary + this.positions;
     const oneHot = new Float32Array(indices.length * rows);
-    indices.forEach((index, i) => (oneHot[i * rows + index] = 1));
+    indices.forEach((index, i) => {
+      oneHot[i * rows + index] = 1;
+      if (this.positions > 0) oneHot[i * rows + vocabulary + Math.min(positionOf(i), this.positions - 1)] = 1;
+    });
     return tf.tensor2d(oneHot, [indices.length, rows]).matMul(this.variables[0] as tf.Tensor2D) as tf.Tensor2D;
   }
 
@@ -147,9 +159,9 @@ export class LstmPolicy {
     return [tf.zeros([count, this.hiddenSize]), tf.zeros([count, this.hiddenSize])];
   }
 
-  private step(previous: Int32Array, [c, h]: tf.Tensor2D[]): { logits: Float32Array; next: tf.Tensor2D[] } {
+  private step(previous: Int32Array, position: number, [c, h]: tf.Tensor2D[]): { logits: Float32Array; next: tf.Tensor2D[] } {
     const [next, logitsTensor] = tf.tidy(() => {
-      const x = this.embed(previous);
+      const x = this.embed(previous, () => position);
       const [c2, h2] = tf.basicLSTMCell(this.forgetBias, this.variables[1] as tf.Tensor2D, this.variables[2] as tf.Tensor1D, x, c, h);
       const logits = h2.matMul(this.variables[3] as tf.Tensor2D).add(this.variables[4]);
       return [[c2, h2], logits] as [tf.Tensor2D[], tf.Tensor];

@@ -12,7 +12,7 @@ import { LstmPolicy, type Trajectory } from './policy.js';
 /** Defaults chosen on the NAS-Bench-201 CIFAR-10 table (see the README section "Controller options"). */
 export const REINFORCE_DEFAULTS = {
   hiddenSize: 32,
-  learningRate: 0.01,
+  learningRate: 0.05,
   baselineDecay: 0.9,
   entropyWeight: 0.01,
   batchSize: 10,
@@ -20,7 +20,8 @@ export const REINFORCE_DEFAULTS = {
   tanhConstant: 2.5,
   gradClip: 5,
   updateSteps: 1,
-  advantage: 'batch' as AdvantageMode,
+  positionInput: true,
+  advantage: 'rank' as AdvantageMode,
   collapseEntropy: 0.05,
   collapseWindow: 10,
 };
@@ -65,7 +66,7 @@ export class ReinforceStrategy implements Strategy {
     const choices = ctx.process.kinds.map((k) => k.labels.length);
     if (state) {
       this.rng = restoreRng(state.rng);
-      this.policy = new LstmPolicy(choices, this.options.hiddenSize, state.weights.map(base64ToFloats));
+      this.policy = new LstmPolicy(choices, this.options.hiddenSize, this.positions(), state.weights.map(base64ToFloats));
       const { first, second, step } = state.adam;
       this.adam = new Adam(this.policy.variables, undefined, undefined, undefined, {
         first: first.map(base64ToFloats),
@@ -75,7 +76,7 @@ export class ReinforceStrategy implements Strategy {
       ({ baseline: this.baseline, updates: this.updates, pending: this.pending, collapse: this.collapse } = state);
     } else {
       this.rng = createRng(ctx.seed);
-      this.policy = new LstmPolicy(choices, this.options.hiddenSize, this.rng);
+      this.policy = new LstmPolicy(choices, this.options.hiddenSize, this.positions(), this.rng);
       this.adam = new Adam(this.policy.variables);
     }
   }
@@ -118,6 +119,10 @@ export class ReinforceStrategy implements Strategy {
   dispose(): void {
     this.policy.dispose();
     this.adam.dispose();
+  }
+
+  private positions(): number {
+    return this.options.positionInput ? this.process.maxDecisions : 0;
   }
 
   private update(batch: Feedback[]): Diagnostics {
