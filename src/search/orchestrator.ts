@@ -212,6 +212,7 @@ class SearchRun {
       arch: typeof trial.arch === 'string' ? trial.arch : describeArch(trial.arch),
       hash: trial.hash,
       params: trial.params,
+      epochs: trial.hyper.epochs,
       attempt: trial.attempts + 1,
     });
     this.kill('start');

@@ -65,7 +65,7 @@ export interface SearchProgress {
 
 export type SearchEvent =
   | { type: 'start'; experiment: string; resumed: boolean; done: number; target: number; requeued: number; dbFile: string }
-  | { type: 'trial-start'; seq: number; trialId: number; arch: string; hash: string; params: number | null; attempt: number }
+  | { type: 'trial-start'; seq: number; trialId: number; arch: string; hash: string; params: number | null; epochs: number; attempt: number }
   | ({ type: 'epoch'; seq: number; trialId: number; epochs: number; progress: SearchProgress } & EpochMetrics)
   | {
       type: 'trial-end';

@@ -50,7 +50,7 @@ export function progressRenderer(mode: ProgressMode, out: NodeJS.WritableStream 
         );
         break;
       case 'trial-start':
-        running.set(event.seq, { seq: event.seq, arch: event.arch, epoch: 0, epochs: 0, valAcc: null });
+        running.set(event.seq, { seq: event.seq, arch: event.arch, epoch: 0, epochs: event.epochs, valAcc: null });
         if (!live) write(`trial ${event.seq}/${target} started: ${event.arch} (${count(event.params)} params)`);
         else redraw();
         break;
