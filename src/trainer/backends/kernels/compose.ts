@@ -1,0 +1,80 @@
+/**
+ * Composes a wasm kernel from other wasm kernels: each step calls a registered kernel function directly on
+ * TensorInfos (no engine, no tape), and everything made along the way except the result is freed at the end.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type TensorInfo = tf.TensorInfo;
+type Attrs = tf.NamedAttrMap;
+type Inputs = Record<string, TensorInfo> | TensorInfo[];
+
+export class KernelComposer {
+  private readonly made: TensorInfo[] = [];
+
+  constructor(readonly backend: tf.KernelBackend) {}
+
+  run(kernelName: string, inputs: Inputs, attrs: Attrs = {}): TensorInfo {
+    return this.runMany(kernelName, inputs, attrs)[0];
+  }
+
+  runMany(kernelName: string, inputs: Inputs, attrs: Attrs = {}): TensorInfo[] {
+    const kernel = tf.getKernel(kernelName, 'wasm');
+    if (kernel === undefined) throw new Error(`wasm kernel ${kernelName} is not registered`);
+    // Concat takes its inputs as an array; the kernel type only knows named maps.
+    const args = { inputs: inputs as tf.NamedTensorInfoMap, attrs, backend: this.backend };
+    const out = kernel.kernelFunc(args) as TensorInfo | TensorInfo[];
+    const outs = Array.isArray(out) ? out : [out];
+    this.made.push(...outs);
+    return outs;
+  }
+
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return this.run('Transpose', { x }, { perm });
+  }
+
+  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+    return this.run('Slice', { x }, { begin, size });
+  }
+
+  /** Slice with steps; plain Slice when every step is 1. */
+  stridedSlice(x: TensorInfo, begin: number[], size: number[], steps: number[]): TensorInfo {
+    if (steps.every((s) => s === 1)) return this.slice(x, begin, size);
+    const end = begin.map((b, i) => b + (size[i] - 1) * steps[i] + 1);
+    return this.run('StridedSlice', { x }, { begin, end, strides: steps, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
+  }
+
+  pad(x: TensorInfo, paddings: [number, number][], constantValue = 0): TensorInfo {
+    if (paddings.every(([a, b]) => a === 0 && b === 0)) return x;
+    return this.run('PadV2', { x }, { paddings, constantValue });
+  }
+
+  concat(tensors: TensorInfo[], axis: number): TensorInfo {
+    if (tensors.length === 1) return tensors[0];
+    return this.run('Concat', tensors, { axis });
+  }
+
+  /** Frees every intermediate except `result`, which the caller hands to the engine. */
+  finish(result: TensorInfo): TensorInfo {
+    for (const t of this.made) {
+      if (t !== result) this.backend.disposeData(t.dataId);
+    }
+    return result;
+  }
+}
+
+/** A wasm kernel config from a function of named inputs, the backend and typed attributes. */
+export function wasmKernel<I extends string, A>(
+  kernelName: string,
+  compute: (inputs: Record<I, TensorInfo>, backend: tf.KernelBackend, attrs: A) => TensorInfo,
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) =>
+      compute(inputs as Record<I, TensorInfo>, backend as tf.KernelBackend, attrs as unknown as A),
+  };
+}

@@ -1,0 +1,96 @@
+/** The wasm training kernels against the cpu backend's gradients, on the same inputs. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { randomInput, relativeError, runOn, type Input } from './helpers.js';
+
+const TOLERANCE = 1e-4;
+
+function shape4(input: Input): [number, number, number, number] {
+  assert.equal(input.shape.length, 4);
+  return input.shape as [number, number, number, number];
+}
+
+async function assertSameOnBothBackends(inputs: Input[], compute: (...t: tf.Tensor[]) => tf.Tensor[]): Promise<void> {
+  const expected = await runOn('cpu', inputs, compute);
+  const actual = await runOn('wasm', inputs, compute);
+  expected.forEach((e, i) => {
+    const error = relativeError(actual[i], e);
+    assert.ok(error < TOLERANCE, `output ${i}: relative error ${error}`);
+  });
+}
+
+interface ConvCase {
+  batch: number;
+  size: [number, number];
+  channels: [number, number];
+  kernel: [number, number];
+  stride: number;
+  pad: 'same' | 'valid';
+}
+
+const CONV_CASES: ConvCase[] = [
+  { batch: 1, size: [5, 5], channels: [1, 3], kernel: [3, 3], stride: 1, pad: 'same' },
+  { batch: 3, size: [7, 6], channels: [3, 4], kernel: [3, 3], stride: 1, pad: 'valid' },
+  { batch: 2, size: [9, 9], channels: [4, 5], kernel: [3, 3], stride: 2, pad: 'same' },
+  { batch: 4, size: [8, 7], channels: [2, 6], kernel: [3, 2], stride: 2, pad: 'valid' },
+  { batch: 2, size: [6, 6], channels: [5, 3], kernel: [1, 1], stride: 1, pad: 'same' },
+  { batch: 5, size: [11, 10], channels: [3, 2], kernel: [5, 5], stride: 2, pad: 'same' },
+  { batch: 2, size: [10, 10], channels: [2, 3], kernel: [4, 4], stride: 3, pad: 'valid' },
+];
+
+describe('wasm conv2d gradients match cpu', () => {
+  for (const c of CONV_CASES) {
+    it(`batch ${c.batch}, ${c.size.join('x')}x${c.channels[0]} -> ${c.channels[1]}, kernel ${c.kernel.join('x')}, stride ${c.stride}, ${c.pad}`, async () => {
+      const x = randomInput([c.batch, ...c.size, c.channels[0]], 11);
+      const w = randomInput([...c.kernel, ...c.channels], 23);
+      const r = randomInput(tf.backend_util.computeConv2DInfo(shape4(x), shape4(w), c.stride, 1, c.pad).outShape, 37);
+      await assertSameOnBothBackends([x, w, r], (xt, wt, rt) => {
+        const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), rt));
+        return tf.grads(loss)([xt, wt]);
+      });
+    });
+  }
+
+  it('fused conv2d + bias + relu (what tfjs-layers uses) gives the same gradients', async () => {
+    const x = randomInput([3, 9, 9, 3], 5);
+    const w = randomInput([3, 3, 3, 4], 6);
+    const b = randomInput([4], 7);
+    const r = randomInput([3, 9, 9, 4], 8);
+    await assertSameOnBothBackends([x, w, b, r], (xt, wt, bt, rt) => {
+      const loss = (a: tf.Tensor, f: tf.Tensor, bias: tf.Tensor) =>
+        tf.sum(tf.mul(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f as tf.Tensor4D, bias, strides: 1, pad: 'same', activation: 'relu' }), rt));
+      return tf.grads(loss)([xt, wt, bt]);
+    });
+  });
+});
+
+describe('wasm max-pool gradient matches cpu', () => {
+  const poolCases: { size: [number, number]; window: number; stride: number; pad: 'same' | 'valid' }[] = [
+    { size: [8, 8], window: 2, stride: 2, pad: 'valid' },
+    { size: [7, 9], window: 2, stride: 2, pad: 'same' },
+    { size: [7, 7], window: 3, stride: 2, pad: 'valid' },
+    { size: [6, 5], window: 3, stride: 1, pad: 'same' },
+  ];
+  for (const p of poolCases) {
+    it(`${p.size.join('x')}, window ${p.window}, stride ${p.stride}, ${p.pad}`, async () => {
+      const x = randomInput([3, ...p.size, 4], 3);
+      const r = randomInput(tf.backend_util.computePool2DInfo(shape4(x), p.window, p.stride, 1, p.pad).outShape, 4);
+      await assertSameOnBothBackends([x, r], (xt, rt) =>
+        [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, p.window, p.stride, p.pad), rt)))(xt)]);
+    });
+  }
+
+  it('routes the gradient to the first maximum on ties and handles all-negative windows', async () => {
+    // Window 1: four equal values; window 2: all negative; window 3: tie between later positions.
+    const values = new Float32Array([1, 1, -3, -2, 0, 5, 1, 1, -5, -4, 0, 5]);
+    const x: Input = { shape: [1, 2, 6, 1], values };
+    const r: Input = { shape: [1, 1, 3, 1], values: new Float32Array([1, 2, 3]) };
+    const compute = (xt: tf.Tensor, rt: tf.Tensor) =>
+      [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), rt)))(xt)];
+    const [wasm] = await runOn('wasm', [x, r], compute);
+    const [cpu] = await runOn('cpu', [x, r], compute);
+    assert.deepEqual(Array.from(wasm), Array.from(cpu));
+    assert.deepEqual(Array.from(wasm), [1, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0]);
+  });
+});
