@@ -221,6 +221,8 @@ class SearchRun {
       onEpoch: (metrics) => this.onEpoch(trial, metrics),
       signal: this.cancel.signal,
     });
+    // A Ctrl-C reaches the workers too: let our own signal handler run before judging a failed trial.
+    if (!outcome.ok) await new Promise((resolve) => setImmediate(resolve));
     if (this.broken) return null;
     if (this.stopReason === 'interrupted') {
       this.store.trials.requeueRunning(this.experimentId);

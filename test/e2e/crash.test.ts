@@ -85,3 +85,30 @@ test('SIGKILL at 6 named points and 3 random moments, resumed each time: nothing
   assert.equal(end.type, 'end');
   assert.equal(end.summary.status, 'completed');
 });
+
+test('Ctrl-C (SIGINT) commits, re-queues running trials, prints how to resume, and the same command resumes', async () => {
+  const dir = tmpDir();
+  const args = ARGS.filter((arg) => arg !== '--json');
+  let sent = false;
+  const run = startCli([...args, '--db', 'int.db'], {
+    cwd: dir,
+    env: FAKE,
+    onLine: (line, child) => {
+      if (!sent && /^trial 6\/20 started/.test(line)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    },
+  });
+  const stopped = await run.done;
+  assert.equal(stopped.code, 130, stopped.stderr);
+  assert.match(stopped.stdout, /experiment synthetic-tiny-reinforce-seed1: stopped \(interrupted\)/);
+  assert.match(stopped.stdout, /to continue: nas search --resume --name synthetic-tiny-reinforce-seed1 --db int\.db/);
+  const afterStop = trials(path.join(dir, 'int.db'));
+  assert.ok(afterStop.every((t) => t.status !== 'running'));
+  assert.ok(afterStop.some((t) => t.status === 'queued'));
+  const resumed = await runCli(['search', '--resume', '--name', 'synthetic-tiny-reinforce-seed1', '--db', 'int.db', '--quiet'], { cwd: dir, env: FAKE });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /synthetic-tiny-reinforce-seed1: completed/);
+  assert.equal(trials(path.join(dir, 'int.db')).length, 20);
+});

@@ -89,12 +89,13 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
   handler: async (args) => {
     const mode: ProgressMode = args.json ? 'json' : args.quiet ? 'quiet' : process.stdout.isTTY ? 'tty' : 'plain';
     const interrupt = new AbortController();
-    const onSigint = (): void => {
-      if (interrupt.signal.aborted) process.exit(130);
-      process.stderr.write('\nnas: stopping after committing what is done (press Ctrl-C again to quit at once)\n');
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (interrupt.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.stderr.write(`\nnas: ${signal}: stopping after committing what is done (press Ctrl-C again to quit at once)\n`);
       interrupt.abort();
     };
-    process.on('SIGINT', onSigint);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       const summary = await startSearch({
         options: {
@@ -134,7 +135,8 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       if (summary.status === 'failed') process.exitCode = 1;
       else if (summary.status === 'stopped' && interrupt.signal.aborted) process.exitCode = 130;
     } finally {
-      process.off('SIGINT', onSigint);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
   },
 };
