@@ -7,20 +7,9 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../src/errors.js';
 import { Store, type NewTrial } from '../../src/store/index.js';
-import type { HyperParams } from '../../src/trainer/types.js';
+import { hyperParamsFor } from '../../src/search/index.js';
 
-const HYPER: HyperParams = {
-  epochs: 1,
-  batchSize: 8,
-  learningRate: 0.01,
-  optimizer: 'adam',
-  schedule: 'constant',
-  labelSmoothing: 0,
-  weightDecay: 0,
-  earlyStoppingPatience: 0,
-  augment: false,
-  seed: 1,
-};
+const HYPER = hyperParamsFor({ epochs: 1, batchSize: 8, learningRate: 0.01, optimizer: 'adam', seed: 1 }, 0);
 
 function tmpFile(name = 'r.db'): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-store-')), name);
