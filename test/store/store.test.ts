@@ -136,11 +136,11 @@ test('a writer waits for another process\'s write transaction instead of failing
   store.close();
   const blocker = new Database(file);
   blocker.exec('BEGIN IMMEDIATE');
-  setTimeout(() => blocker.exec('COMMIT'), 400);
   const storeModule = new URL('../../src/store/index.js', import.meta.url).href;
   const script = `
     const { Store } = await import(${JSON.stringify(storeModule)});
     const store = Store.open(${JSON.stringify(file)}, { create: false });
+    process.stderr.write('opened\\n');
     const started = Date.now();
     store.experiments.setStatus(${id}, 'stopped', 'written by the child');
     store.close();
@@ -148,7 +148,12 @@ test('a writer waits for another process\'s write transaction instead of failing
   const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
+  let released = false;
+  child.stderr.on('data', (chunk) => {
+    if (released || !String(chunk).includes('opened')) return (output += chunk);
+    released = true;
+    setTimeout(() => blocker.exec('COMMIT'), 300);
+  });
   const code = await new Promise((resolve) => child.on('exit', resolve));
   blocker.close();
   assert.equal(code, 0, output);
