@@ -8,10 +8,18 @@ type TensorInfo = tf.TensorInfo;
 type Attrs = tf.NamedAttrMap;
 type Inputs = Record<string, TensorInfo> | TensorInfo[];
 
+let innerTimes: Map<string, number> | undefined;
+
+/** Starts (or restarts) timing the kernels that composed kernels call; tf.profile only sees the outer ones. */
+export function timeComposedKernels(): Map<string, number> {
+  innerTimes = new Map();
+  return innerTimes;
+}
+
 export class KernelComposer {
   private readonly made: TensorInfo[] = [];
 
-  constructor(readonly backend: tf.KernelBackend) {}
+  constructor(readonly backend: tf.KernelBackend, private readonly owner = 'composed') {}
 
   run(kernelName: string, inputs: Inputs, attrs: Attrs = {}): TensorInfo {
     return this.runMany(kernelName, inputs, attrs)[0];
@@ -20,9 +28,19 @@ export class KernelComposer {
   runMany(kernelName: string, inputs: Inputs, attrs: Attrs = {}): TensorInfo[] {
     const kernel = tf.getKernel(kernelName, 'wasm');
     if (kernel === undefined) throw new Error(`wasm kernel ${kernelName} is not registered`);
+    return this.runConfig(kernel, inputs, attrs);
+  }
+
+  /** Runs a given kernel config (e.g. the package's own version of a kernel overridden here). */
+  runConfig(kernel: tf.KernelConfig, inputs: Inputs, attrs: Attrs = {}): TensorInfo[] {
     // Concat takes its inputs as an array; the kernel type only knows named maps.
     const args = { inputs: inputs as tf.NamedTensorInfoMap, attrs, backend: this.backend };
+    const start = innerTimes === undefined ? 0 : performance.now();
     const out = kernel.kernelFunc(args) as TensorInfo | TensorInfo[];
+    if (innerTimes !== undefined) {
+      const key = `${this.owner}/${kernel.kernelName}`;
+      innerTimes.set(key, (innerTimes.get(key) ?? 0) + performance.now() - start);
+    }
     const outs = Array.isArray(out) ? out : [out];
     this.made.push(...outs);
     return outs;
@@ -37,6 +55,7 @@ export class KernelComposer {
   }
 
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+    if (begin.every((b) => b === 0) && size.every((n, i) => n === x.shape[i])) return x;
     return this.run('Slice', { x }, { begin, size });
   }
 
@@ -64,6 +83,21 @@ export class KernelComposer {
     }
     return result;
   }
+}
+
+/**
+ * A wasm kernel that replaces the package's own `original` for some cases and calls it for the rest; it keeps
+ * the original's setup (its wasm function bindings are made when the backend starts).
+ */
+export function wasmOverride<I extends string, A>(
+  original: tf.KernelConfig,
+  compute: (inputs: Record<I, TensorInfo>, backend: tf.KernelBackend, attrs: A, original: tf.KernelConfig) => TensorInfo,
+): tf.KernelConfig {
+  return {
+    ...original,
+    kernelFunc: ({ inputs, backend, attrs }) =>
+      compute(inputs as Record<I, TensorInfo>, backend as tf.KernelBackend, attrs as unknown as A, original),
+  };
 }
 
 /** A wasm kernel config from a function of named inputs, the backend and typed attributes. */

@@ -12,7 +12,7 @@ type Attrs = ConvGradientAttrs & { inputShape: Shape4 };
 function conv2dBackpropInput(inputs: Record<'dy' | 'filter', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs): tf.TensorInfo {
   const { dy, filter } = inputs;
   const info = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape as Shape4, attrs);
-  const k = new KernelComposer(backend);
+  const k = new KernelComposer(backend, 'Conv2DBackpropInput');
   const rotated = k.transpose(k.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
   const dilated = dilate(k, dy, info.strideHeight, info.strideWidth);
   const rows = cropToFit(dilated.shape[1], info.inHeight, info.filterHeight, info.padInfo.top);

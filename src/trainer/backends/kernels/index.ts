@@ -1,16 +1,38 @@
 /** Training kernels for the wasm backend: missing gradients, and faster or corrected versions of slow ones. */
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulOverride } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { sumOverride } from './sum.js';
 
-const TRAINING_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig];
+/** Kernels written here from scratch (replacing the package's version where it has one). */
+const NEW_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig];
 
-/** Registers (or re-registers over the package's own) the training kernels for backend 'wasm'. Idempotent. */
+/** Kernels that take over some cases from the package's own version and hand it the rest. */
+const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
+  BatchMatMul: batchMatMulOverride,
+  Sum: sumOverride,
+};
+
+const originals = new Map<string, tf.KernelConfig>();
+
+/**
+ * Registers the training kernels for backend 'wasm' (over the package's own where it has one). Idempotent;
+ * call it before the wasm backend starts, so that the kept originals' setup runs then.
+ */
 export function registerWasmTrainingKernels(): string[] {
-  for (const config of TRAINING_KERNELS) {
-    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel(config);
+  for (const config of NEW_KERNELS) replaceKernel(config);
+  for (const [name, override] of Object.entries(OVERRIDES)) {
+    const original = originals.get(name) ?? tf.getKernel(name, 'wasm');
+    if (original === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel to extend`);
+    originals.set(name, original);
+    replaceKernel(override(original));
   }
-  return TRAINING_KERNELS.map((c) => c.kernelName);
+  return [...NEW_KERNELS.map((c) => c.kernelName), ...Object.keys(OVERRIDES)];
+}
+
+function replaceKernel(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+  tf.registerKernel(config);
 }

@@ -21,7 +21,7 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
   );
-  const k = new KernelComposer(backend);
+  const k = new KernelComposer(backend, 'MaxPoolGrad');
   const shares = gradientPerWindowOffset(k, dy, input, output, info);
   const frame = info.filterHeight === info.strideHeight && info.filterWidth === info.strideWidth
     ? interleave(k, shares, info)
@@ -31,24 +31,43 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
 
 /** For each window offset (row-major), the part of dy that goes to the input at that offset. */
 function gradientPerWindowOffset(k: KernelComposer, dy: tf.TensorInfo, input: tf.TensorInfo, output: tf.TensorInfo, info: Info): tf.TensorInfo[] {
-  const { batchSize: n, outHeight: oh, outWidth: ow, inChannels: c, strideHeight: sh, strideWidth: sw } = info;
-  const { filterHeight: fh, filterWidth: fw } = info;
-  const [hp, wp] = paddedExtent(info);
-  const { top, left } = info.padInfo;
-  const padded = k.pad(input, [[0, 0], [top, hp - top - info.inHeight], [left, wp - left - info.inWidth], [0, 0]], -Infinity);
   const zeros = k.run('Fill', {}, { shape: dy.shape, value: 0, dtype: 'float32' });
+  const windowValues = valuesAtOffsets(k, input, info);
   const shares: tf.TensorInfo[] = [];
   let remaining = dy;
+  windowValues.forEach((atOffset, index) => {
+    const isMax = k.run('Equal', { a: atOffset, b: output });
+    const share = k.run('Select', { condition: isMax, t: remaining, e: zeros });
+    shares.push(share);
+    if (index < windowValues.length - 1) remaining = k.run('Sub', { a: remaining, b: share });
+  });
+  return shares;
+}
+
+/**
+ * For each window offset (row-major), the input value at that offset of every window, [N, OH, OW, C]. Windows
+ * that tile the input are read by plain slices of a reshaped view (wasm's StridedSlice is very slow).
+ */
+function valuesAtOffsets(k: KernelComposer, input: tf.TensorInfo, info: Info): tf.TensorInfo[] {
+  const { batchSize: n, outHeight: oh, outWidth: ow, inChannels: c, strideHeight: sh, strideWidth: sw } = info;
+  const { filterHeight: fh, filterWidth: fw } = info;
+  const tiled = fh === sh && fw === sw;
+  const [hp, wp] = tiled ? [oh * sh, ow * sw] : paddedExtent(info);
+  const { top, left } = info.padInfo;
+  const h = Math.min(info.inHeight, hp - top);
+  const w = Math.min(info.inWidth, wp - left);
+  const cropped = k.slice(input, [0, 0, 0, 0], [n, h, w, c]);
+  const frame = k.pad(cropped, [[0, 0], [top, hp - top - h], [left, wp - left - w], [0, 0]], -Infinity);
+  const view = tiled ? k.reshape(frame, [n * oh, sh, ow, sw * c]) : frame;
+  const values: tf.TensorInfo[] = [];
   for (let i = 0; i < fh; i++) {
     for (let j = 0; j < fw; j++) {
-      const atOffset = k.stridedSlice(padded, [0, i, j, 0], [n, oh, ow, c], [1, sh, sw, 1]);
-      const isMax = k.run('Equal', { a: atOffset, b: output });
-      const share = k.run('Select', { condition: isMax, t: remaining, e: zeros });
-      shares.push(share);
-      if (i < fh - 1 || j < fw - 1) remaining = k.run('Sub', { a: remaining, b: share });
+      values.push(tiled
+        ? k.reshape(k.slice(view, [0, i, 0, j * c], [n * oh, 1, ow, c]), [n, oh, ow, c])
+        : k.stridedSlice(frame, [0, i, j, 0], [n, oh, ow, c], [1, sh, sw, 1]));
     }
   }
-  return shares;
+  return values;
 }
 
 /** Rows and columns of the input padded so that every window lies inside (at least the input itself). */

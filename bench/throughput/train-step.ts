@@ -1,0 +1,31 @@
+/** One Adam step of softmax cross-entropy on a fixed random batch: what the benchmark times. */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Tf } from '../../src/trainer/backends/index.js';
+import type { NetSpec } from './nets.js';
+
+export interface Trainer {
+  /** Runs one step and returns the loss (read back, so the step has finished). */
+  step(): number;
+  dispose(): void;
+}
+
+export function makeTrainer(tf: Tf, net: NetSpec, batch: number, seed = 1): Trainer {
+  const model = net.build(tf);
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomNormal([batch, ...net.inputShape], 0, 1, 'float32', seed);
+  const labels = tf.oneHot(tf.randomUniform([batch], 0, net.classes, 'int32', seed + 1), net.classes);
+  const loss = () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tfjs.Tensor) as tfjs.Scalar;
+  return {
+    step() {
+      const value = optimizer.minimize(loss, true) as tfjs.Scalar;
+      const result = value.dataSync()[0];
+      value.dispose();
+      return result;
+    },
+    dispose() {
+      model.dispose();
+      optimizer.dispose();
+      tf.dispose([x, labels]);
+    },
+  };
+}
