@@ -6,11 +6,24 @@ import type { NetSpec } from './nets.js';
 export interface Trainer {
   /** Runs one step and returns the loss (read back, so the step has finished). */
   step(): number;
+  /** The model's current weights, read back. */
+  weights(): Float32Array[];
   dispose(): void;
 }
 
-export function makeTrainer(tf: Tf, net: NetSpec, batch: number, seed = 1): Trainer {
+export interface TrainerOptions {
+  /** Seed of the random batch. */
+  seed?: number;
+  /** Start from these weights (in model.getWeights() order) instead of the initializers' draw. */
+  initialWeights?: Float32Array[];
+}
+
+export function makeTrainer(tf: Tf, net: NetSpec, batch: number, { seed = 1, initialWeights }: TrainerOptions = {}): Trainer {
   const model = net.build(tf);
+  if (initialWeights !== undefined) {
+    const current = model.getWeights();
+    model.setWeights(current.map((w, i) => tf.tensor(initialWeights[i], w.shape)));
+  }
   const optimizer = tf.train.adam(1e-3);
   const x = tf.randomNormal([batch, ...net.inputShape], 0, 1, 'float32', seed);
   const labels = tf.oneHot(tf.randomUniform([batch], 0, net.classes, 'int32', seed + 1), net.classes);
@@ -21,6 +34,9 @@ export function makeTrainer(tf: Tf, net: NetSpec, batch: number, seed = 1): Trai
       const result = value.dataSync()[0];
       value.dispose();
       return result;
+    },
+    weights() {
+      return model.getWeights().map((w) => w.dataSync() as Float32Array);
     },
     dispose() {
       model.dispose();
