@@ -94,3 +94,30 @@ describe('wasm max-pool gradient matches cpu', () => {
     assert.deepEqual(Array.from(wasm), [1, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0]);
   });
 });
+
+describe('wasm BatchMatMul and Sum overrides match cpu', () => {
+  const products: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
+    { a: [7, 5], b: [5, 3], transposeA: false, transposeB: false },
+    { a: [5, 7], b: [5, 3], transposeA: true, transposeB: false },
+    { a: [7, 5], b: [3, 5], transposeA: false, transposeB: true },
+    { a: [5, 7], b: [3, 5], transposeA: true, transposeB: true },
+    { a: [4, 7, 5], b: [4, 5, 3], transposeA: false, transposeB: false },
+    { a: [2, 5, 7], b: [1, 3, 5], transposeA: true, transposeB: true },
+  ];
+  for (const p of products) {
+    it(`matMul ${p.a.join('x')}${p.transposeA ? 'ᵀ' : ''} by ${p.b.join('x')}${p.transposeB ? 'ᵀ' : ''}`, async () => {
+      await assertSameOnBothBackends([randomInput(p.a, 1), randomInput(p.b, 2)], (a, b) => [tf.matMul(a, b, p.transposeA, p.transposeB)]);
+    });
+  }
+
+  it('sums over leading axes (bias gradients), with and without keepDims, and other axes as before', async () => {
+    await assertSameOnBothBackends([randomInput([6, 5, 7, 3], 9)], (x) => [
+      tf.sum(x, [0, 1, 2]),
+      tf.sum(x, [0, 1, 2], true),
+      tf.sum(x.reshape([210, 3]), 0),
+      tf.sum(x, [1, 2]),
+      tf.sum(x, -1),
+      tf.sum(x),
+    ]);
+  });
+});
