@@ -2,8 +2,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { bindSpace, inferCost, listShippedSpaces, loadSpace } from '../../src/space/index.js';
-import type { DecisionProcess, ProblemSpec } from '../../src/space/types.js';
+import { bindSpace, inferCost, listShippedSpaces, loadSpace, sampleDecisions } from '../../src/space/index.js';
+import type { ProblemSpec } from '../../src/space/types.js';
 import { buildModel } from '../../src/trainer/index.js';
 import { useCpu } from './helpers.js';
 
@@ -12,16 +12,6 @@ const PROBLEMS: ProblemSpec[] = [
   { input: [28, 28, 1], classes: 10 },
   { input: [32, 32, 3], classes: 100 },
 ];
-
-/** A complete decision sequence, each choice uniform among the feasible ones. */
-function sample(process: DecisionProcess, random: () => number): number[] {
-  const decisions: number[] = [];
-  for (let next = process.next(decisions); next !== null; next = process.next(decisions)) {
-    const feasible = next.mask.flatMap((ok, i) => (ok ? [i] : []));
-    decisions.push(feasible[Math.floor(random() * feasible.length)]);
-  }
-  return decisions;
-}
 
 describe('parameter counts of sampled ARCHs', () => {
   before(useCpu);
@@ -39,7 +29,7 @@ describe('parameter counts of sampled ARCHs', () => {
       for (let i = 0; i < SAMPLES; i++) {
         const problem = PROBLEMS[i % PROBLEMS.length];
         const process = processes[i % PROBLEMS.length];
-        const candidate = process.decode(sample(process, random));
+        const candidate = process.decode(sampleDecisions(process, random));
         assert.equal(candidate.kind, 'arch');
         if (candidate.kind !== 'arch') return;
         // Zero kernels: the same layers and weights as a trained build, without minutes of random draws.

@@ -58,12 +58,14 @@ class ModelBuilder {
         return this.addPool(layer);
       case 'FC':
         return this.addDense(layer);
-      case 'T':
-        return this.apply(tf.layers.dense({
+      case 'T': {
+        // Softmax as its own layer, so that training can take the logits before it (see logitsModel).
+        const logits = this.apply(tf.layers.dense({
           units: this.classes,
-          activation: 'softmax',
           kernelInitializer: this.kernelInitializer('softmax'),
         }), this.flattened(this.current));
+        return this.apply(tf.layers.activation({ activation: 'softmax' }), logits);
+      }
     }
   }
 

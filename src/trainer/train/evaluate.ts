@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ImageSet, Normalisation } from '../../data/types.js';
 import { batches } from '../../data/index.js';
 import type { Evaluation } from '../types.js';
+import { logitsModel } from '../model/logits.js';
 import { crossEntropyPerExample } from './loss.js';
 
 /** Examples of one ImageSet, by index. */
@@ -16,8 +17,9 @@ const EVAL_BATCH = 256;
 export function evaluate(model: tf.LayersModel, subset: Subset, norm: Normalisation, classes: number): Evaluation {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let lossSum = 0;
+  const logits = logitsModel(model);
   for (const batch of batches(subset.set, subset.indices, norm, { batchSize: EVAL_BATCH, shuffle: false, seed: 0 })) {
-    const [batchLoss, predicted] = predictBatch(model, batch.x, batch.y, subset.set.shape);
+    const [batchLoss, predicted] = predictBatch(logits, batch.x, batch.y, subset.set.shape);
     lossSum += batchLoss;
     predicted.forEach((p, i) => { confusion[batch.y[i]][p] += 1; });
   }
@@ -25,10 +27,10 @@ export function evaluate(model: tf.LayersModel, subset: Subset, norm: Normalisat
   return { ...metricsFromConfusion(confusion), loss: total > 0 ? lossSum / total : NaN };
 }
 
-function predictBatch(model: tf.LayersModel, x: Float32Array, y: Int32Array, shape: number[]): [number, Int32Array] {
+function predictBatch(logitsModel: tf.LayersModel, x: Float32Array, y: Int32Array, shape: number[]): [number, Int32Array] {
   const [lossT, predT] = tf.tidy(() => {
-    const probs = model.apply(tf.tensor4d(x, [y.length, shape[0], shape[1], shape[2]]), { training: false }) as tf.Tensor2D;
-    return [crossEntropyPerExample(probs, tf.tensor1d(y, 'int32')).sum(), probs.argMax(1)];
+    const logits = logitsModel.apply(tf.tensor4d(x, [y.length, shape[0], shape[1], shape[2]]), { training: false }) as tf.Tensor2D;
+    return [crossEntropyPerExample(logits, tf.tensor1d(y, 'int32')).sum(), logits.argMax(1)];
   });
   const result: [number, Int32Array] = [lossT.dataSync()[0], predT.dataSync() as Int32Array];
   tf.dispose([lossT, predT]);

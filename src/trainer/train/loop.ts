@@ -3,6 +3,7 @@ import type { Batch, BatchOptions, Normalisation } from '../../data/types.js';
 import { batches } from '../../data/index.js';
 import type { EpochMetrics, EpochVerdict, HyperParams, TrainResult } from '../types.js';
 import { DropoutReseeder } from '../model/dropout-seeds.js';
+import { logitsModel } from '../model/logits.js';
 import { countCorrect, crossEntropyPerExample } from './loss.js';
 import { createOptimizer, learningRateAt, type SteppedOptimizer } from './schedule.js';
 import { evaluate, type Subset } from './evaluate.js';
@@ -20,6 +21,8 @@ export interface TrainHooks {
   onEpoch?: (metrics: EpochMetrics) => EpochVerdict | Promise<EpochVerdict>;
   /** Checked between steps; training stops with an error when it fires. */
   signal?: AbortSignal;
+  /** Progress within an epoch, after every step. */
+  onStep?: (progress: { epoch: number; step: number; steps: number; loss: number }) => void;
 }
 
 export interface TrainingRun {
@@ -58,6 +61,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
         reseeder.reseed();
         const outcome = step(batch, data.train.set.shape);
         if (!Number.isFinite(outcome.loss)) return { ...run, status: 'nan' };
+        hooks.onStep?.({ epoch, step: (stepIndex - 1) % stepsPerEpoch + 1, steps: stepsPerEpoch, loss: outcome.loss });
         lossSum += outcome.loss * batch.count;
         correct += outcome.correct;
         seen += batch.count;
@@ -86,6 +90,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
 
 /** One optimisation step; returns the batch's mean loss (data term, without weight decay) and correct count. */
 function makeStep(model: tf.LayersModel, optimizer: SteppedOptimizer, hyper: HyperParams) {
+  const logits = logitsModel(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decayed = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => w.read());
   return (batch: Batch, shape: number[]): { loss: number; correct: number } => {
@@ -95,9 +100,9 @@ function makeStep(model: tf.LayersModel, optimizer: SteppedOptimizer, hyper: Hyp
       let correctT: tf.Scalar | undefined;
       let dataLossT: tf.Scalar | undefined;
       optimizer.optimizer.minimize(() => {
-        const probs = model.apply(x, { training: true }) as tf.Tensor2D;
-        correctT = tf.keep(countCorrect(probs, y));
-        dataLossT = tf.keep(crossEntropyPerExample(probs, y, hyper.labelSmoothing).mean() as tf.Scalar);
+        const scores = logits.apply(x, { training: true }) as tf.Tensor2D;
+        correctT = tf.keep(countCorrect(scores, y));
+        dataLossT = tf.keep(crossEntropyPerExample(scores, y, hyper.labelSmoothing).mean() as tf.Scalar);
         return hyper.weightDecay > 0 ? dataLossT.add(l2(decayed).mul(hyper.weightDecay / 2)) as tf.Scalar : dataLossT.clone();
       }, false, variables);
       return [dataLossT as tf.Scalar, correctT as tf.Scalar];
