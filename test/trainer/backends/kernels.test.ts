@@ -95,6 +95,23 @@ describe('wasm max-pool gradient matches cpu', () => {
   });
 });
 
+describe('the package\'s own wasm AvgPoolGrad matches cpu (kept, not overridden)', () => {
+  const cases: { size: [number, number]; window: number; stride: number; pad: 'same' | 'valid' }[] = [
+    { size: [8, 8], window: 2, stride: 2, pad: 'valid' },
+    { size: [7, 9], window: 2, stride: 2, pad: 'same' },
+    { size: [7, 7], window: 3, stride: 2, pad: 'same' },
+    { size: [6, 5], window: 3, stride: 1, pad: 'valid' },
+  ];
+  for (const p of cases) {
+    it(`${p.size.join('x')}, window ${p.window}, stride ${p.stride}, ${p.pad}`, async () => {
+      const x = randomInput([2, ...p.size, 3], 12);
+      const r = randomInput(tf.backend_util.computePool2DInfo(shape4(x), p.window, p.stride, 1, p.pad).outShape, 13);
+      await assertSameOnBothBackends([x, r], (xt, rt) =>
+        [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(a as tf.Tensor4D, p.window, p.stride, p.pad), rt)))(xt)]);
+    });
+  }
+});
+
 describe('wasm BatchMatMul and Sum overrides match cpu', () => {
   const products: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
     { a: [7, 5], b: [5, 3], transposeA: false, transposeB: false },
