@@ -3,6 +3,7 @@
  * validation, Debian's files) for 2 epochs and reports validation accuracy, time and images/s.
  *
  *   node dist/bench/seed-fashion/run.js [--backend wasm] [--threads N] [--epochs 2] [--batch 64] [--subset 10000]
+ *     [--lr 0.0003] [--optimizer adam|sgd] [--seed 1]
  *
  * Acceptance (issue 4): at least 84 % validation accuracy on the wasm backend. Exit code 1 below that.
  */
@@ -11,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadDataset } from '../../src/data/index.js';
 import { loadArchFile } from '../../src/space/index.js';
 import { shippedFile } from '../../src/util/paths.js';
-import { runTrainJob } from '../../src/trainer/index.js';
+import { hyperParams, runTrainJob } from '../../src/trainer/index.js';
 import { initialiseBackend } from '../../src/trainer/pool/backend.js';
 import type { BackendName, TrainJob } from '../../src/trainer/types.js';
 
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '64' },
       subset: { type: 'string', default: '10000' },
       seed: { type: 'string', default: '1' },
+      lr: { type: 'string', default: '0.0003' },
+      optimizer: { type: 'string', default: 'adam' },
     },
   });
   const backend = await initialiseBackend(values.backend as BackendName, Number(values.threads));
@@ -42,18 +45,13 @@ async function main(): Promise<void> {
       splitSeed: Number(values.seed),
       useTestSet: false,
     },
-    hyper: {
+    hyper: hyperParams({
       epochs: Number(values.epochs),
       batchSize: Number(values.batch),
-      learningRate: 0.001,
-      optimizer: 'adam',
-      schedule: 'constant',
-      labelSmoothing: 0,
-      weightDecay: 0,
-      earlyStoppingPatience: 0,
-      augment: false,
+      learningRate: Number(values.lr),
+      optimizer: values.optimizer === 'sgd' ? 'sgd' : 'adam',
       seed: Number(values.seed),
-    },
+    }),
   };
   const started = performance.now();
   let lastPrint = started;

@@ -6,5 +6,6 @@ export { trainModel, REWARD_WINDOW, type TrainingData, type TrainHooks, type Tra
 export { evaluate, metricsFromConfusion, type Subset } from './train/evaluate.js';
 export { runTrainJob, type JobContext } from './train/job.js';
 export { learningRateAt } from './train/schedule.js';
+export { hyperParams } from './train/defaults.js';
 export { DatasetCache } from './data-cache.js';
 export { createTrainerPool, type PoolOptions } from './pool/pool.js';

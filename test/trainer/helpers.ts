@@ -4,6 +4,7 @@ import seedrandom from 'seedrandom';
 import type { ImageSet, Normalisation } from '../../src/data/types.js';
 import type { Shape3 } from '../../src/space/types.js';
 import type { HyperParams } from '../../src/trainer/types.js';
+import { hyperParams } from '../../src/trainer/index.js';
 
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
@@ -35,18 +36,7 @@ export function unitNorm(channels: number): Normalisation {
   return { mean: new Array(channels).fill(0.5), std: new Array(channels).fill(0.25) };
 }
 
+/** Small-test hyperparameters: 1 epoch of batches of 8, learning rate 0.01, seed 7. */
 export function hyper(overrides: Partial<HyperParams> = {}): HyperParams {
-  return {
-    epochs: 1,
-    batchSize: 8,
-    learningRate: 0.01,
-    optimizer: 'adam',
-    schedule: 'constant',
-    labelSmoothing: 0,
-    weightDecay: 0,
-    earlyStoppingPatience: 0,
-    augment: false,
-    seed: 7,
-    ...overrides,
-  };
+  return hyperParams({ epochs: 1, batchSize: 8, learningRate: 0.01, seed: 7, ...overrides });
 }

@@ -119,3 +119,17 @@ describe('createTrainerPool with a small heap', () => {
     }
   });
 });
+
+describe('createTrainerPool with GPUs', () => {
+  it('starts one worker per GPU, named after it, whatever the size', async () => {
+    const pool = createTrainerPool({ size: 3, backend: 'cpu', gpus: ['5'] });
+    try {
+      assert.equal(pool.workerPids().length, 1);
+      const outcome = await pool.run(tinyJob());
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      assert.equal(outcome.worker, 'gpu5#1');
+    } finally {
+      await pool.close();
+    }
+  });
+});
