@@ -20,6 +20,25 @@ async function assertSameOnBothBackends(inputs: Input[], compute: (...t: tf.Tens
   });
 }
 
+interface PoolCase {
+  size: [number, number];
+  window: number;
+  stride: number;
+  pad: 'same' | 'valid';
+}
+
+function itMatchesCpuForPools(kind: 'max' | 'avg', cases: PoolCase[]): void {
+  const pool = kind === 'max' ? tf.maxPool : tf.avgPool;
+  for (const p of cases) {
+    it(`${kind} pool ${p.size.join('x')}, window ${p.window}, stride ${p.stride}, ${p.pad}`, async () => {
+      const x = randomInput([3, ...p.size, 4], 3);
+      const r = randomInput(tf.backend_util.computePool2DInfo(shape4(x), p.window, p.stride, 1, p.pad).outShape, 4);
+      await assertSameOnBothBackends([x, r], (xt, rt) =>
+        [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(pool(a as tf.Tensor4D, p.window, p.stride, p.pad), rt)))(xt)]);
+    });
+  }
+}
+
 interface ConvCase {
   batch: number;
   size: [number, number];
@@ -66,20 +85,12 @@ describe('wasm conv2d gradients match cpu', () => {
 });
 
 describe('wasm max-pool gradient matches cpu', () => {
-  const poolCases: { size: [number, number]; window: number; stride: number; pad: 'same' | 'valid' }[] = [
+  itMatchesCpuForPools('max', [
     { size: [8, 8], window: 2, stride: 2, pad: 'valid' },
     { size: [7, 9], window: 2, stride: 2, pad: 'same' },
     { size: [7, 7], window: 3, stride: 2, pad: 'valid' },
     { size: [6, 5], window: 3, stride: 1, pad: 'same' },
-  ];
-  for (const p of poolCases) {
-    it(`${p.size.join('x')}, window ${p.window}, stride ${p.stride}, ${p.pad}`, async () => {
-      const x = randomInput([3, ...p.size, 4], 3);
-      const r = randomInput(tf.backend_util.computePool2DInfo(shape4(x), p.window, p.stride, 1, p.pad).outShape, 4);
-      await assertSameOnBothBackends([x, r], (xt, rt) =>
-        [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, p.window, p.stride, p.pad), rt)))(xt)]);
-    });
-  }
+  ]);
 
   it('routes the gradient to the first maximum on ties and handles all-negative windows', async () => {
     // Window 1: four equal values; window 2: all negative; window 3: tie between later positions.
@@ -96,20 +107,12 @@ describe('wasm max-pool gradient matches cpu', () => {
 });
 
 describe('the package\'s own wasm AvgPoolGrad matches cpu (kept, not overridden)', () => {
-  const cases: { size: [number, number]; window: number; stride: number; pad: 'same' | 'valid' }[] = [
+  itMatchesCpuForPools('avg', [
     { size: [8, 8], window: 2, stride: 2, pad: 'valid' },
     { size: [7, 9], window: 2, stride: 2, pad: 'same' },
     { size: [7, 7], window: 3, stride: 2, pad: 'same' },
     { size: [6, 5], window: 3, stride: 1, pad: 'valid' },
-  ];
-  for (const p of cases) {
-    it(`${p.size.join('x')}, window ${p.window}, stride ${p.stride}, ${p.pad}`, async () => {
-      const x = randomInput([2, ...p.size, 3], 12);
-      const r = randomInput(tf.backend_util.computePool2DInfo(shape4(x), p.window, p.stride, 1, p.pad).outShape, 13);
-      await assertSameOnBothBackends([x, r], (xt, rt) =>
-        [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(a as tf.Tensor4D, p.window, p.stride, p.pad), rt)))(xt)]);
-    });
-  }
+  ]);
 });
 
 describe('wasm BatchMatMul and Sum overrides match cpu', () => {
