@@ -68,6 +68,14 @@ describe('createTrainerPool', () => {
     assert.notEqual(pool.workerPids()[0], pid);
   });
 
+  it('replaces a worker that dies between trials', async () => {
+    const [pid] = pool.workerPids();
+    process.kill(pid as number, 'SIGKILL');
+    while (pool.workerPids()[0] === pid) await new Promise((resolve) => setTimeout(resolve, 20));
+    const outcome = await pool.run(tinyJob());
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+  });
+
   it('fails an ARCH too large for memory with cause oom, and the pool goes on', async () => {
     const outcome = await pool.run(tinyJob({}, [{ type: 'FC', num_output: 40_000_000, activation: 'relu' }]));
     assert.ok(!outcome.ok);

@@ -100,10 +100,16 @@ class WorkerSlot {
         else if (message.type === 'fatal') reject(new Error(`the trainer worker could not start: ${message.error}`));
         else this.onMessage(message);
       });
+      let started = false;
+      child.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') started = true;
+      });
       child.on('exit', (code, signal) => {
         reject(new Error(`the trainer worker exited while starting (${causeOfExit(code, signal, this.stderrTail).error})`));
-        if (child === this.child) this.onExit(code, signal);
+        // A worker that never started is replaced by the next run(), which reports why; no restart loop.
+        if (child === this.child && started) this.onExit(code, signal);
       });
+      child.on('error', (error) => reject(new Error(`the trainer worker could not be started: ${error.message}`)));
     });
     this.ready.catch(() => undefined);
   }
@@ -163,12 +169,14 @@ class WorkerSlot {
     if (this.active === active) this.send({ type: 'verdict', id: active.id, epoch: metrics.epoch, verdict });
   }
 
+  /** The current worker died: fail its job if it had one, and start another (also after an idle death). */
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     const active = this.active;
-    if (active === undefined) return;
     this.active = undefined;
-    const { cause, error } = causeOfExit(code, signal, this.stderrTail);
-    active.resolve(this.failure(cause, error));
+    if (active !== undefined) {
+      const { cause, error } = causeOfExit(code, signal, this.stderrTail);
+      active.resolve(this.failure(cause, error));
+    }
     this.replace();
   }
 
