@@ -78,6 +78,23 @@ describe('trainModel', () => {
     assert.equal(run.history.length, 3);
   });
 
+  it('stops with an AbortError when its signal fires mid-epoch, freeing its tensors', async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const model = buildModel(TINY_ARCH, [8, 8, 1], 3, { seed: 1 });
+    let steps = 0;
+    const training = trainModel(model, tinyData(), hyper({ epochs: 3, batchSize: 4 }), {
+      signal: controller.signal,
+      onStep: () => {
+        if (++steps === 2) setTimeout(() => controller.abort(), 0);
+      },
+    });
+    await assert.rejects(training, { name: 'AbortError' });
+    assert.ok(steps < 12, `stopped after ${steps} steps`);
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   it('follows a cosine learning-rate schedule per step', () => {
     const h = { learningRate: 0.1, schedule: 'cosine' as const };
     assert.equal(learningRateAt(h, 0, 100), 0.1);

@@ -56,6 +56,8 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
       let seen = 0;
       const options: BatchOptions = { batchSize: hyper.batchSize, shuffle: true, seed: `${hyper.seed}:${epoch}`, augment: data.augment };
       for (const batch of batches(data.train.set, data.train.indices, data.norm, options)) {
+        // Between steps, let timers, IPC and abort events run.
+        await new Promise((resolve) => setImmediate(resolve));
         hooks.signal?.throwIfAborted();
         optimizer.setLearningRate(learningRateAt(hyper, stepIndex++, totalSteps));
         reseeder.reseed();
