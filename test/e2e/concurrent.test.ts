@@ -4,34 +4,46 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { runCli, startCli, tmpDir, TINY_SPACE, type CliResult } from './cli.js';
 
-/** Many small commits (fake evaluator, 2 ms epochs) make lock contention as likely as it gets. */
+/** Many small commits (fake evaluator, 60 ms epochs, 3 trials at a time) make lock contention likely. */
+const TRIALS = 90;
 const searchArgs = (name: string): string[] => [
-  'search', '--dataset', 'synthetic', '--space', TINY_SPACE, '--trials', '40', '--concurrency', '3', '--controller-batch', '4',
-  '--epochs', '2', '--name', name, '--strategy', 'random', '--quiet',
+  'search', '--dataset', 'synthetic', '--space', TINY_SPACE, '--trials', String(TRIALS), '--concurrency', '3', '--controller-batch', '6',
+  '--epochs', '2', '--name', name, '--strategy', 'random', '--json',
 ];
 
 test('two nas search processes on one database and nas best reading meanwhile: no "database is locked"', async () => {
   const dir = tmpDir();
-  const env = { NAS_TEST_EVALUATOR: 'fake:2' };
-  const first = startCli(searchArgs('first'), { cwd: dir, env });
+  const env = { NAS_TEST_EVALUATOR: 'fake:60' };
+  let started!: () => void;
+  const firstStarted = new Promise<void>((resolve) => (started = resolve));
+  const first = startCli(searchArgs('first'), { cwd: dir, env, onLine: (line) => JSON.parse(line).type === 'start' && started() });
   const second = startCli(searchArgs('second'), { cwd: dir, env });
   let searching = true;
+  let firstEnded = Infinity;
   const readers: CliResult[] = [];
+  const readerEnds: number[] = [];
   const reading = (async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    while (searching) readers.push(await runCli(['best', '--experiment', 'first', '--json'], { cwd: dir }));
+    await firstStarted;
+    while (searching) {
+      const result = await runCli(['best', '--experiment', 'first', '--json'], { cwd: dir });
+      readers.push(result);
+      readerEnds.push(Date.now());
+    }
   })();
-  const results = await Promise.all([first.done, second.done]);
+  const results = await Promise.all([
+    first.done.then((r) => ((firstEnded = Math.min(firstEnded, Date.now())), r)),
+    second.done.then((r) => ((firstEnded = Math.min(firstEnded, Date.now())), r)),
+  ]);
   searching = false;
   await reading;
   for (const result of [...results, ...readers]) {
     assert.doesNotMatch(result.stderr, /locked|SQLITE_BUSY/i);
     assert.equal(result.code, 0, result.stderr);
   }
-  assert.ok(readers.length >= 1, 'nas best ran during the searches');
+  assert.ok(readerEnds.some((end) => end < firstEnded), 'nas best read the database while both searches were running');
   const db = new Database(path.join(dir, 'results.db'), { readonly: true });
   const counts = db.prepare(`SELECT e.name, count(*) AS n FROM trials t JOIN experiments e ON e.id = t.experiment_id
                              WHERE t.status NOT IN ('queued', 'running') GROUP BY e.name ORDER BY e.name`).all();
   db.close();
-  assert.deepEqual(counts, [{ name: 'first', n: 40 }, { name: 'second', n: 40 }]);
+  assert.deepEqual(counts, [{ name: 'first', n: TRIALS }, { name: 'second', n: TRIALS }]);
 });
