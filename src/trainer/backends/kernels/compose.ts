@@ -46,6 +46,12 @@ export class KernelComposer {
     return outs;
   }
 
+  /** Takes a tensor made outside this composer into its care (freed at finish unless it is the result). */
+  adopt(t: TensorInfo): TensorInfo {
+    this.made.push(t);
+    return t;
+  }
+
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }

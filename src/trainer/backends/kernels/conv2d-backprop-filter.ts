@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelComposer, wasmKernel } from './compose.js';
 import { convGeometry, type ConvGradientAttrs, type Shape4 } from './conv-info.js';
+import { batchToChannels } from './heap.js';
 
 type Attrs = ConvGradientAttrs & { filterShape: Shape4 };
 
@@ -19,7 +20,7 @@ function conv2dBackpropFilter(inputs: Record<'x' | 'dy', tf.TensorInfo>, backend
   const k = new KernelComposer(backend, 'Conv2DBackpropFilter');
   const rows = spanOfWindows(info.inHeight, info.padInfo.top, kh, info.outHeight, sh);
   const cols = spanOfWindows(info.inWidth, info.padInfo.left, kw, info.outWidth, sw);
-  const xT = k.transpose(k.slice(x, [0, 0, 0, 0], [info.batchSize, rows.keep, cols.keep, info.inChannels]), [3, 1, 2, 0]);
+  const xT = k.adopt(batchToChannels(backend, x, rows.keep, cols.keep));
   const dyT = k.transpose(dy, [1, 2, 0, 3]);
   const pad: tf.backend_util.ExplicitPadding = [[0, 0], [rows.before, rows.after], [cols.before, cols.after], [0, 0]];
   const dwT = k.run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw] });
