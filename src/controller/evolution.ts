@@ -5,7 +5,7 @@ import { completeSequence, feasibleChoices, randomSequence, uniformFeasible } fr
 import { decodeState, encodeState } from './state-codec.js';
 import type { Diagnostics, Feedback, Proposal, Strategy, StrategyContext } from './types.js';
 
-export const EVOLUTION_DEFAULTS = { populationSize: 20, sampleSize: 5, batchSize: 1 };
+export const EVOLUTION_DEFAULTS = { populationSize: 20, sampleSize: 10, batchSize: 1 };
 
 interface Member {
   decisions: number[];

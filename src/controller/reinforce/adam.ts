@@ -25,12 +25,12 @@ export class Adam {
     this.step = moments?.step ?? 0;
   }
 
-  /** One update; returns the gradients' global norm before clipping. */
-  apply(grads: tf.Tensor[], learningRate: number, clipNorm: number): number {
+  /** One update (`learningRate` per parameter); returns the gradients' global norm before clipping. */
+  apply(grads: tf.Tensor[], learningRate: number[], clipNorm: number): number {
     const norm = Math.sqrt(tf.tidy(() => tf.addN(grads.map((g) => g.square().sum())).dataSync()[0]));
     const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
     this.step++;
-    const rate = (learningRate * Math.sqrt(1 - this.beta2 ** this.step)) / (1 - this.beta1 ** this.step);
+    const correction = Math.sqrt(1 - this.beta2 ** this.step) / (1 - this.beta1 ** this.step);
     tf.tidy(() => {
       this.params.forEach((param, i) => {
         const g = grads[i].mul(scale);
@@ -38,7 +38,7 @@ export class Adam {
         const v = this.secondMoments[i];
         m.assign(m.mul(this.beta1).add(g.mul(1 - this.beta1)));
         v.assign(v.mul(this.beta2).add(g.square().mul(1 - this.beta2)));
-        param.assign(param.sub(m.div(v.sqrt().add(this.epsilon)).mul(rate)));
+        param.assign(param.sub(m.div(v.sqrt().add(this.epsilon)).mul(learningRate[i] * correction)));
       });
     });
     return norm;

@@ -5,8 +5,9 @@
  * - 'batch': (r - mean) / std within the batch (b is tracked for diagnostics only)
  * - 'rank': centred ranks within the batch, in [-0.5, 0.5]
  * - 'elite': risk-seeking; (r - q) / std for the rewards above the batch's 70th percentile q, 0 for the rest
+ * - 'history': centred rank of r among the last `historySize` rewards and the batch, in [-0.5, 0.5]
  */
-export const ADVANTAGE_MODES = ['baseline', 'scaled', 'batch', 'rank', 'elite'] as const;
+export const ADVANTAGE_MODES = ['baseline', 'scaled', 'batch', 'rank', 'elite', 'history'] as const;
 export type AdvantageMode = (typeof ADVANTAGE_MODES)[number];
 
 export interface BaselineState {
@@ -14,7 +15,11 @@ export interface BaselineState {
   baseline: number | null;
   /** Running variance of r - b, for 'scaled'. */
   variance: number | null;
+  /** The latest rewards (at most historySize), oldest first, for 'history'. */
+  recent: number[];
 }
+
+export const INITIAL_BASELINE: BaselineState = { baseline: null, variance: null, recent: [] };
 
 export interface AdvantageResult {
   advantages: number[];
@@ -23,18 +28,36 @@ export interface AdvantageResult {
   next: BaselineState;
 }
 
-export function computeAdvantages(rewards: readonly number[], mode: AdvantageMode, decay: number, state: BaselineState): AdvantageResult {
+export interface AdvantageOptions {
+  advantage: AdvantageMode;
+  baselineDecay: number;
+  historySize: number;
+}
+
+export function computeAdvantages(rewards: readonly number[], options: AdvantageOptions, state: BaselineState): AdvantageResult {
+  const { advantage: mode, baselineDecay: decay, historySize } = options;
   const batchMean = mean(rewards);
   const baseline = state.baseline ?? batchMean;
   const centred = rewards.map((r) => r - baseline);
   const rawStd = std(centred);
   const squared = mean(centred.map((d) => d * d));
   const variance = state.variance === null ? squared : decay * state.variance + (1 - decay) * squared;
-  const next = { baseline: decay * baseline + (1 - decay) * batchMean, variance };
-  return { advantages: advantagesFor(mode, rewards, centred, variance), rawStd, next };
+  const recent = [...(state.recent ?? []), ...rewards].slice(-historySize);
+  const next = { baseline: decay * baseline + (1 - decay) * batchMean, variance, recent };
+  const advantages =
+    mode === 'history' ? historyRanks(rewards, [...(state.recent ?? []), ...rewards]) : advantagesFor(mode, rewards, centred, variance);
+  return { advantages, rawStd, next };
 }
 
-function advantagesFor(mode: AdvantageMode, rewards: readonly number[], centred: number[], variance: number): number[] {
+function historyRanks(rewards: readonly number[], pool: readonly number[]): number[] {
+  return rewards.map((r) => {
+    const below = pool.filter((v) => v < r).length;
+    const ties = pool.filter((v) => v === r).length;
+    return (below + (ties - 1) / 2) / Math.max(1, pool.length - 1) - 0.5;
+  });
+}
+
+function advantagesFor(mode: Exclude<AdvantageMode, 'history'>, rewards: readonly number[], centred: number[], variance: number): number[] {
   switch (mode) {
     case 'baseline':
       return centred;

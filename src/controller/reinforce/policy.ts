@@ -22,7 +22,6 @@ export interface PolicyLoss {
 }
 
 const MASKED = -1e9;
-const INIT_RANGE = 0.1;
 
 /**
  * The controller's policy: embedding of the previous decision (one row per (kind, choice), plus a
@@ -43,7 +42,7 @@ export class LstmPolicy {
     readonly choicesPerKind: readonly number[],
     readonly hiddenSize: number,
     readonly positions: number,
-    initial: Float32Array[] | Rng,
+    initial: Float32Array[] | { rng: Rng; range: number },
   ) {
     this.offsets = choicesPerKind.map((_, kind) => choicesPerKind.slice(0, kind).reduce((a, b) => a + b, 0));
     this.totalChoices = choicesPerKind.reduce((a, b) => a + b, 0);
@@ -51,7 +50,7 @@ export class LstmPolicy {
     const shapes: number[][] = [[this.totalChoices + 1 + positions, h], [2 * h, 4 * h], [4 * h], [h, this.totalChoices], [this.totalChoices]];
     this.variables = shapes.map((shape, i) => {
       const size = shape.reduce((a, b) => a * b, 1);
-      const values = Array.isArray(initial) ? initial[i] : uniformValues(initial, size);
+      const values = Array.isArray(initial) ? initial[i] : uniformValues(initial.rng, size, initial.range);
       if (values.length !== size) throw new Error(`policy weight ${i} has ${values.length} values, expected ${size}`);
       return tf.variable(tf.tensor(values, shape), true, undefined, 'float32');
     });
@@ -209,8 +208,8 @@ export function maskedSoftmax(raw: ArrayLike<number>, mask: readonly boolean[], 
   return weights.map((w) => w / total);
 }
 
-function uniformValues(rng: Rng, size: number): Float32Array {
+function uniformValues(rng: Rng, size: number, range: number): Float32Array {
   const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) values[i] = (rng.next() * 2 - 1) * INIT_RANGE;
+  for (let i = 0; i < size; i++) values[i] = (rng.next() * 2 - 1) * range;
   return values;
 }

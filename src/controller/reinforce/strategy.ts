@@ -5,23 +5,26 @@ import { createRng, restoreRng, type Rng } from '../rng.js';
 import { base64ToFloats, decodeState, encodeState, floatsToBase64 } from '../state-codec.js';
 import type { Diagnostics, Feedback, Proposal, Strategy, StrategyContext } from '../types.js';
 import { Adam } from './adam.js';
-import { ADVANTAGE_MODES, computeAdvantages, mean, type AdvantageMode, type BaselineState } from './advantages.js';
+import { ADVANTAGE_MODES, computeAdvantages, INITIAL_BASELINE, mean, type AdvantageMode, type BaselineState } from './advantages.js';
 import { initialCollapseState, observeCollapse, type CollapseState } from './collapse.js';
 import { LstmPolicy, type Trajectory } from './policy.js';
 
 /** Defaults chosen on the NAS-Bench-201 CIFAR-10 table (see the README section "Controller options"). */
 export const REINFORCE_DEFAULTS = {
   hiddenSize: 32,
-  learningRate: 0.05,
+  learningRate: 0.2,
+  lstmLearningRateScale: 0.1,
   baselineDecay: 0.9,
-  entropyWeight: 0.01,
+  entropyWeight: 0.03,
   batchSize: 10,
-  temperature: 1,
-  tanhConstant: 2.5,
+  temperature: 5,
+  tanhConstant: 4,
   gradClip: 5,
   updateSteps: 1,
   positionInput: true,
+  initRange: 0.8,
   advantage: 'rank' as AdvantageMode,
+  historySize: 50,
   collapseEntropy: 0.05,
   collapseWindow: 10,
 };
@@ -52,7 +55,7 @@ export class ReinforceStrategy implements Strategy {
   private readonly policy: LstmPolicy;
   private readonly adam: Adam;
   private rng: Rng;
-  private baseline: BaselineState = { baseline: null, variance: null };
+  private baseline: BaselineState = INITIAL_BASELINE;
   private updates = 0;
   private pending: Feedback[] = [];
   private collapse = initialCollapseState();
@@ -76,7 +79,7 @@ export class ReinforceStrategy implements Strategy {
       ({ baseline: this.baseline, updates: this.updates, pending: this.pending, collapse: this.collapse } = state);
     } else {
       this.rng = createRng(ctx.seed);
-      this.policy = new LstmPolicy(choices, this.options.hiddenSize, this.positions(), this.rng);
+      this.policy = new LstmPolicy(choices, this.options.hiddenSize, this.positions(), { rng: this.rng, range: this.options.initRange });
       this.adam = new Adam(this.policy.variables);
     }
   }
@@ -121,6 +124,12 @@ export class ReinforceStrategy implements Strategy {
     this.adam.dispose();
   }
 
+  /** The LSTM's kernel and bias (variables 1 and 2) learn at a scaled rate: they saturate first. */
+  private learningRates(): number[] {
+    const { learningRate, lstmLearningRateScale } = this.options;
+    return this.policy.variables.map((_, i) => (i === 1 || i === 2 ? learningRate * lstmLearningRateScale : learningRate));
+  }
+
   private positions(): number {
     return this.options.positionInput ? this.process.maxDecisions : 0;
   }
@@ -128,7 +137,7 @@ export class ReinforceStrategy implements Strategy {
   private update(batch: Feedback[]): Diagnostics {
     const rewards = batch.map((f) => f.reward);
     const trajectories = batch.map((f) => this.trajectoryOf(f.decisions));
-    const { advantages, rawStd, next } = computeAdvantages(rewards, this.options.advantage, this.options.baselineDecay, this.baseline);
+    const { advantages, rawStd, next } = computeAdvantages(rewards, this.options, this.baseline);
     this.baseline = next;
     let entropyRows: number[][] = [];
     let gradNorm = 0;
@@ -141,7 +150,7 @@ export class ReinforceStrategy implements Strategy {
       }, this.policy.variables);
       if (s === 0) entropyRows = entropyOut[0].arraySync();
       tf.dispose(entropyOut);
-      gradNorm = this.adam.apply(this.policy.variables.map((v) => grads[v.name]), this.options.learningRate, this.options.gradClip);
+      gradNorm = this.adam.apply(this.policy.variables.map((v) => grads[v.name]), this.learningRates(), this.options.gradClip);
       tf.dispose(grads);
     }
     this.updates++;
@@ -202,6 +211,7 @@ function replaySteps(process: DecisionProcess, decisions: readonly number[]): Ne
 const optionChecks = {
   hiddenSize: positiveInteger,
   learningRate: positive,
+  lstmLearningRateScale: positive,
   baselineDecay: unitInterval,
   entropyWeight: nonNegative,
   batchSize: positiveInteger,
@@ -210,6 +220,8 @@ const optionChecks = {
   gradClip: nonNegative,
   updateSteps: positiveInteger,
   advantage: (v: string) => (ADVANTAGE_MODES as readonly string[]).includes(v) || `must be one of ${ADVANTAGE_MODES.join(', ')}`,
+  historySize: positiveInteger,
+  initRange: positive,
   collapseEntropy: nonNegative,
   collapseWindow: positiveInteger,
 };
