@@ -36,4 +36,10 @@ test('a blob restores only into its own strategy', () => {
   const blob = createStrategy('random', { process, seed: 1 }).save();
   assert.throws(() => restoreStrategy('evolution' as StrategyName, { process, seed: 1 }, blob), { name: 'ConfigError', message: /random/ });
   assert.throws(() => restoreStrategy('random', { process, seed: 1 }, new Uint8Array([1, 2, 3])), { name: 'StoreError' });
+  const reinforce = createStrategy('reinforce', { process, seed: 1, options: { hiddenSize: 8 } });
+  assert.throws(() => restoreStrategy('reinforce', { process, seed: 1, options: { hiddenSize: 16 } }, reinforce.save()), {
+    name: 'ConfigError',
+    message: /hiddenSize/,
+  });
+  reinforce.dispose();
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DecisionProcess, NextDecision } from '../../space/types.js';
+import { ConfigError } from '../../errors.js';
 import { nonNegative, positive, positiveInteger, resolveOptions, unitInterval } from '../options.js';
 import { createRng, restoreRng, type Rng } from '../rng.js';
 import { base64ToFloats, decodeState, encodeState, floatsToBase64 } from '../state-codec.js';
@@ -65,6 +66,7 @@ export class ReinforceStrategy implements Strategy {
     this.process = ctx.process;
     const state = saved ? (decodeState(this.name, saved) as unknown as SavedReinforce) : undefined;
     this.options = resolveOptions('reinforce', REINFORCE_DEFAULTS, { ...state?.options, ...ctx.options }, optionChecks);
+    if (state) checkShapeUnchanged(state.options, this.options);
     this.batchSize = this.options.batchSize;
     const choices = ctx.process.kinds.map((k) => k.labels.length);
     if (state) {
@@ -206,6 +208,15 @@ function replaySteps(process: DecisionProcess, decisions: readonly number[]): Ne
     }
     return step;
   });
+}
+
+/** Options that fix the policy's weight shapes cannot change on restore. */
+function checkShapeUnchanged(saved: ReinforceOptions, now: ReinforceOptions): void {
+  for (const name of ['hiddenSize', 'positionInput'] as const) {
+    if (saved[name] !== now[name]) {
+      throw new ConfigError(`option '${name}' cannot change when resuming (saved ${saved[name]}, given ${now[name]})`);
+    }
+  }
 }
 
 const optionChecks = {
