@@ -47,10 +47,13 @@ def measure(name, steps, batch, warmup):
     for _ in range(warmup):
         step()
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for _ in range(steps):
         step()
     seconds = time.perf_counter() - start
-    return {'net': name, 'steps': steps, 'seconds': seconds, 'imagesPerSecond': steps * batch / seconds}
+    cpu_seconds = time.process_time() - cpu_start
+    return {'net': name, 'steps': steps, 'seconds': seconds, 'cpuSeconds': cpu_seconds,
+            'imagesPerSecond': steps * batch / seconds}
 
 
 def main():
