@@ -8,7 +8,7 @@ import * as tfjs from '@tensorflow/tfjs';
 import { BackendError } from '../../errors.js';
 import type { BackendName } from '../types.js';
 import { registerWasmTrainingKernels } from './kernels/index.js';
-import { registerThreadedWasmBackend, wasmThreadsInUse } from './wasm-threaded.js';
+import { registerThreadedWasmBackend, restorePackageWasmBackend, wasmThreadsInUse } from './wasm-threaded.js';
 
 export type ResolvedBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type Tf = typeof tfjs;
@@ -120,8 +120,14 @@ async function tryWasm(threads: number): Promise<Attempt> {
   } else if (wasmRegisteredThreads !== threads) {
     notes.push(`wasm threads stay at ${wasmRegisteredThreads} (fixed by the first wasm selection in this process)`);
   }
-  await activate(tfjs, 'wasm');
-  notes.unshift(`tfjs-backend-wasm threaded SIMD build, ${wasmThreadsInUse()} thread(s), composed training kernels`);
+  try {
+    await activate(tfjs, 'wasm');
+    notes.unshift(`tfjs-backend-wasm threaded SIMD build, ${wasmThreadsInUse()} thread(s), composed training kernels`);
+  } catch (error) {
+    restorePackageWasmBackend();
+    await activate(tfjs, 'wasm');
+    notes.unshift(`tfjs-backend-wasm single-threaded build (the threaded one failed: ${firstLine(error)}), composed training kernels`);
+  }
   return { ok: true, backend: { name: 'wasm', tf: tfjs, notes } };
 }
 

@@ -25,6 +25,16 @@ interface EmscriptenModule {
 }
 type ModuleFactory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 
+type BackendFactory = NonNullable<ReturnType<typeof tf.findBackendFactory>>;
+let packageFactory: BackendFactory | undefined;
+
+/** Puts the package's own 'wasm' registration back (single-threaded SIMD in Node), e.g. after the threaded one failed. */
+export function restorePackageWasmBackend(): void {
+  if (packageFactory === undefined) return;
+  if (tf.findBackendFactory('wasm') !== null) tf.removeBackend('wasm');
+  tf.registerBackend('wasm', packageFactory, WASM_PRIORITY);
+}
+
 /** Replaces the 'wasm' backend registration by one that loads the threaded SIMD build with `threads` threads. */
 export function registerThreadedWasmBackend(threads: number): void {
   const wasmOut = path.dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/wasm-out/${FACTORY_FILE}`));
@@ -32,6 +42,7 @@ export function registerThreadedWasmBackend(threads: number): void {
   const binaryPath = path.join(wasmOut, BINARY_FILE);
   const workerPath = writeWorkerScript(require(path.join(wasmOut, WORKER_FILE)).wasmWorkerContents as string);
   const factory = require(factoryPath) as ModuleFactory;
+  packageFactory ??= tf.findBackendFactory('wasm') ?? undefined;
   if (tf.findBackendFactory('wasm') !== null) tf.removeBackend('wasm');
   tf.registerBackend(
     'wasm',
