@@ -78,7 +78,7 @@ test('nas search (12 trials, 2 workers), nas best --json, nas replay of the best
   const replay = await runCli(['replay', String(top[0]!.id), ...TRAIN_SMALL], { cwd: dir });
   assert.equal(replay.code, 0, replay.stderr);
   assert.match(replay.stdout, /test accuracy: \d+\.\d\d%/);
-  assert.match(replay.stdout, /confusion matrix:/);
+  assert.match(replay.stdout, /confusion matrix:\ntrue \\ predicted\s+0\s+1\s+2\s+3\n0 horizontal\s+\d+/);
   assert.match(replay.stdout, /per-class report:\nclass\s+precision\s+recall\s+f1\s+support\nhorizontal/);
   const [recorded] = rows(db, 'SELECT * FROM replays');
   assert.equal(recorded!.trial_id, top[0]!.id);

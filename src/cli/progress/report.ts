@@ -4,10 +4,9 @@ import { fixed, percent, table } from './format.js';
 /** The test-set report of a replay: accuracy, confusion matrix (rows: true class), per-class precision / recall / F1. */
 export function evaluationReport(evaluation: Evaluation, classNames: string[]): string {
   const names = evaluation.confusion.map((_, i) => classNames[i] ?? String(i));
-  const short = names.map((name, i) => (name.length <= 6 ? name : String(i)));
   const confusion = table(
-    ['true \\ predicted', ...short],
-    evaluation.confusion.map((row, i) => [names[i]!, ...row.map(String)]),
+    ['true \\ predicted', ...names.map((_, i) => String(i))],
+    evaluation.confusion.map((row, i) => [`${i} ${names[i]!}`, ...row.map(String)]),
   );
   const report = table(
     ['class', 'precision', 'recall', 'f1', 'support'],
