@@ -56,6 +56,9 @@ async function main(): Promise<void> {
     }
   });
   process.on('disconnect', () => process.exit(0));
+  // A terminal's Ctrl-C reaches the whole process group; the parent decides what happens to running
+  // trials (re-queued) and then closes the pool, which disconnects us.
+  process.on('SIGINT', () => undefined);
   send({ type: 'ready', backend: backend.name, notes: backend.notes });
 }
 
