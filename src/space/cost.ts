@@ -40,11 +40,14 @@ export function inferCost(arch: Arch, input: Shape3, classes: number): ArchCost 
   };
 }
 
-/** Parses (when needed), then checks the ARCH against a problem: shapes, skips and the parameter cap. */
+/** Parses (when needed), then checks the ARCH against a problem: shapes, skips and the parameter and MAC caps. */
 export function validateArch(arch: Arch | unknown, problem: ProblemSpec): ArchCost {
   const cost = inferCost(parseArch(arch), problem.input, problem.classes);
   if (problem.maxParams !== undefined && cost.params > problem.maxParams) {
     throw new ArchError(`the ARCH has ${cost.params} parameters, over the cap of ${problem.maxParams}`);
+  }
+  if (problem.maxMacs !== undefined && cost.macs > problem.maxMacs) {
+    throw new ArchError(`the ARCH needs ${cost.macs} MACs per image, over the cap of ${problem.maxMacs}`);
   }
   return cost;
 }

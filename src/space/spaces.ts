@@ -51,6 +51,9 @@ export function bindSpace(space: SpaceDefinition, problem: ProblemSpec): Decisio
   if (problem.maxParams !== undefined && !(problem.maxParams > 0)) {
     throw new SpaceError(`the parameter cap must be positive, not ${problem.maxParams}`);
   }
+  if (problem.maxMacs !== undefined && !(problem.maxMacs > 0)) {
+    throw new SpaceError(`the MAC cap must be positive, not ${problem.maxMacs}`);
+  }
   return space.kind === 'nb201' ? new Nb201Process(space) : new LayerProcess(compileLayerSpace(space), problem);
 }
 

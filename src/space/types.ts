@@ -94,7 +94,7 @@ export interface NextDecision {
   mask: boolean[];
 }
 
-/** A search space bound to one problem (input shape, class count, optional parameter cap). */
+/** A search space bound to one problem (input shape, class count, optional parameter and MAC caps). */
 export interface DecisionProcess {
   readonly spaceName: string;
   readonly kinds: DecisionKind[];
@@ -119,6 +119,8 @@ export interface ProblemSpec {
   classes: number;
   /** Exclude ARCHs with more parameters than this (through the masks). */
   maxParams?: number;
+  /** Exclude ARCHs with more multiply-accumulates per image than this (conv, FC and T layers; through the masks). */
+  maxMacs?: number;
 }
 
 /** Layer kinds a layer space can add (T is always appended by the space). */

@@ -7,11 +7,12 @@ import { ArchError, SpaceError } from '../../errors.js';
 import { canonicalArch, hashText } from '../canonical.js';
 import type { Activation, Candidate, DecisionKind, DecisionProcess, Layer, NextDecision, Pair, ProblemSpec } from '../types.js';
 import { STRIDE_IS_KERNEL, label, type CompiledKind, type CompiledSpace, type FieldValue } from './compile.js';
-import { Lookahead, ignoredByPool, type State } from './search.js';
+import { Lookahead, capsOf, fits, ignoredByPool, type Caps, type Frontier, type State } from './search.js';
 
 interface Walk {
   state: State;
   params: number;
+  macs: number;
   /** Output shape of every layer so far (index -1, the input, is kept apart). */
   shapes: number[][];
   layers: Layer[];
@@ -28,7 +29,7 @@ export class LayerProcess implements DecisionProcess {
   readonly kinds: DecisionKind[];
   readonly maxDecisions: number;
   private readonly lookahead: Lookahead;
-  private readonly cap: number;
+  private readonly caps: Caps;
 
   constructor(
     private readonly space: CompiledSpace,
@@ -39,12 +40,26 @@ export class LayerProcess implements DecisionProcess {
     const widest = Math.max(...space.kinds.map((k) => k.fields.filter((f) => f.decisionKind >= 0).length));
     this.maxDecisions = space.maxLayers * (1 + widest) + 1;
     this.lookahead = new Lookahead(space, problem);
-    this.cap = problem.maxParams ?? Infinity;
-    const cheapest = this.lookahead.minCompletion(this.lookahead.start());
-    if (!(cheapest <= this.cap && cheapest < Infinity)) {
-      const why = Number.isFinite(cheapest) ? `the smallest needs ${cheapest} parameters, over the cap of ${this.cap}` : 'none fits the input';
-      throw new SpaceError(`space ${space.name} has no valid ARCH for input ${problem.input.join('x')} and ${problem.classes} classes: ${why}`);
+    this.caps = capsOf(problem);
+    if (this.lookahead.minCompletion(this.lookahead.start()).length === 0) {
+      throw new SpaceError(`space ${space.name} has no valid ARCH for input ${problem.input.join('x')} and ${problem.classes} classes: ${this.whyNone()}`);
     }
+  }
+
+  /** Which cap (or the input) leaves no ARCH: asked of uncapped lookaheads, one quantity each. */
+  private whyNone(): string {
+    const { input, classes, maxParams, maxMacs } = this.problem;
+    const cheapest = (spec: ProblemSpec) => {
+      const lookahead = new Lookahead(this.space, spec);
+      const [point] = lookahead.minCompletion(lookahead.start());
+      return point;
+    };
+    const params = cheapest({ input, classes });
+    if (!params) return 'none fits the input';
+    if (maxParams !== undefined && params[0] > maxParams) return `the smallest needs ${params[0]} parameters, over the cap of ${maxParams}`;
+    const macs = cheapest({ input, classes, maxMacs: Infinity })[1];
+    if (maxMacs !== undefined && macs > maxMacs) return `the cheapest needs ${macs} MACs, over the cap of ${maxMacs}`;
+    return `none has at most ${maxParams} parameters and at most ${maxMacs} MACs at once`;
   }
 
   next(prefix: readonly number[]): NextDecision | null {
@@ -93,7 +108,7 @@ export class LayerProcess implements DecisionProcess {
   }
 
   private begin(): Walk {
-    return { state: this.lookahead.start(), params: 0, shapes: [], layers: [], kind: -1, chosen: [], field: 0, done: false };
+    return { state: this.lookahead.start(), params: 0, macs: 0, shapes: [], layers: [], kind: -1, chosen: [], field: 0, done: false };
   }
 
   private replay(prefix: readonly number[]): Walk {
@@ -116,19 +131,17 @@ export class LayerProcess implements DecisionProcess {
 
   private pending(walk: Walk): NextDecision | null {
     if (this.isComplete(walk)) return null;
-    if (walk.kind < 0) return { kind: 0, mask: this.maskOf(this.lookahead.layerChoiceCosts(walk.state), walk.params) };
+    if (walk.kind < 0) return { kind: 0, mask: this.maskOf(this.lookahead.layerChoiceCosts(walk.state), walk) };
     const spec = this.space.kinds[walk.kind];
     const field = spec.fields[walk.field];
-    const mask = this.maskOf(this.lookahead.fieldChoiceCosts(walk.state, walk.kind, walk.chosen, walk.field), walk.params);
+    const mask = this.maskOf(this.lookahead.fieldChoiceCosts(walk.state, walk.kind, walk.chosen, walk.field), walk);
     if (field.name === 'skip_back') this.maskSkips(walk, field.values as number[], mask);
     if (!mask.some(Boolean)) throw new SpaceError(`no feasible choice for ${this.kinds[field.decisionKind].name}: the prefix is infeasible`);
     return { kind: field.decisionKind, mask };
   }
 
-  private maskOf(costs: Float64Array, params: number): boolean[] {
-    const mask = new Array<boolean>(costs.length);
-    for (let i = 0; i < costs.length; i++) mask[i] = costs[i] < Infinity && params + costs[i] <= this.cap;
-    return mask;
+  private maskOf(costs: Frontier[], walk: Walk): boolean[] {
+    return costs.map((frontier) => fits(frontier, walk.params, walk.macs, this.caps));
   }
 
   /** A skip offset is feasible when the layer it reaches has exactly this layer's output shape. */
@@ -170,6 +183,7 @@ export class LayerProcess implements DecisionProcess {
     walk.layers.push(buildLayer(spec, walk.chosen, walk.state.layers));
     walk.shapes.push(step.next.units ? [step.next.units] : [step.next.h, step.next.w, step.next.c]);
     walk.params += step.params;
+    walk.macs += step.macs;
     walk.state = step.next;
     walk.kind = -1;
   }

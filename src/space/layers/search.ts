@@ -1,8 +1,10 @@
 /**
  * The lookahead behind the feasibility masks: for a state between layers (shape so far, layer and FC
- * counts, last kind), the fewest parameters any valid completion still needs (Infinity when none exists).
- * A choice is feasible when the parameters so far plus the cheapest completion through that choice stay
- * within the cap. Only "relevant" fields (those that change shapes or parameter counts) are enumerated;
+ * counts, last kind), the cheapest valid completions: a Pareto frontier of (parameters, MACs) pairs, T
+ * included (empty when none exists). With one cap (or none) only that quantity is tracked and the frontier
+ * is a single point; with both caps the cheapest-parameter and cheapest-MAC completions can differ, so the
+ * whole frontier is kept (points over a cap dropped). A choice is feasible when the costs so far plus some
+ * point of the frontier through that choice stay within both caps: exact, so no choice leads to a dead end. Only "relevant" fields (those that change shapes or parameter counts) are enumerated;
  * results are memoised per state, so each distinct question is answered once per bound process.
  */
 import { convParams, denseParams, outputSize } from '../cost.js';
@@ -20,27 +22,52 @@ export interface State {
   last: FollowKey;
   key: string;
   /** Choice costs asked at this state, by numeric question key (see fieldChoiceCosts). */
-  costs: Map<number, Float64Array>;
+  costs: Map<number, Frontier[]>;
 }
 
 export interface Step {
   params: number;
+  macs: number;
   next: State;
 }
 
+/** Nondominated (parameters, MACs) completion costs, by parameters ascending (MACs strictly descending). */
+export type Frontier = readonly (readonly [number, number])[];
+
+export interface Caps {
+  params: number;
+  macs: number;
+}
+
+/** The caps of a problem (Infinity where none). */
+export function capsOf(problem: ProblemSpec): Caps {
+  return { params: problem.maxParams ?? Infinity, macs: problem.maxMacs ?? Infinity };
+}
+
+/** True when costs so far plus some point of the frontier stay within both caps. */
+export function fits(frontier: Frontier, params: number, macs: number, caps: Caps): boolean {
+  return frontier.some(([p, m]) => params + p <= caps.params && macs + m <= caps.macs);
+}
 
 export class Lookahead {
   /** Per kind: every combination of value indices of its relevant fields (other fields 0). */
   readonly combos: number[][][];
   private readonly states = new Map<string, State>();
-  private readonly completion = new Map<string, number>();
+  private readonly completion = new Map<string, Frontier>();
   private readonly counts = new Map<string, number>();
+  private readonly caps: Caps;
+  /** Which quantities the frontiers track: parameters unless only a MAC cap is given; MACs when capped. */
+  private readonly tracksParams: boolean;
+  private readonly tracksMacs: boolean;
 
   constructor(
     readonly space: CompiledSpace,
     readonly problem: ProblemSpec,
   ) {
     this.combos = space.kinds.map(relevantCombos);
+    this.caps = capsOf(problem);
+    this.tracksMacs = problem.maxMacs !== undefined;
+    this.tracksParams = problem.maxParams !== undefined || !this.tracksMacs;
   }
 
   start(): State {
@@ -68,26 +95,28 @@ export class Lookahead {
     if (spec.type === 'FC') {
       const units = value(0) as number;
       const inputs = state.units || state.h * state.w * state.c;
-      return { params: denseParams(inputs, units, value(1) as boolean), next: next(0, 0, 0, units) };
+      return { params: denseParams(inputs, units, value(1) as boolean), macs: inputs * units, next: next(0, 0, 0, units) };
     }
     if (state.units) return null;
     if (spec.type === 'P') {
-      if ((value(0) as PoolKind) === 'global_avg') return { params: 0, next: next(1, 1, state.c, 0, 'P.global_avg') };
+      if ((value(0) as PoolKind) === 'global_avg') return { params: 0, macs: 0, next: next(1, 1, state.c, 0, 'P.global_avg') };
       const kernel = value(1) as Pair;
       const stride = value(2) === STRIDE_IS_KERNEL ? kernel : (value(2) as Pair);
       const [h, w] = spatial(state, kernel, stride, value(3) as Padding);
-      return h < 1 || w < 1 ? null : { params: 0, next: next(h, w, state.c, 0) };
+      return h < 1 || w < 1 ? null : { params: 0, macs: 0, next: next(h, w, state.c, 0) };
     }
     const kernel = value(1) as Pair;
     const [h, w] = spatial(state, kernel, value(2) as Pair, value(3) as Padding);
     if (h < 1 || w < 1) return null;
     const filters = value(0) as number;
-    return { params: convParams(kernel, state.c, filters, value(4) as boolean), next: next(h, w, filters, 0) };
+    const macs = h * w * kernel[0] * kernel[1] * state.c * filters;
+    return { params: convParams(kernel, state.c, filters, value(4) as boolean), macs, next: next(h, w, filters, 0) };
   }
 
-  terminalParams(state: State): number {
+  /** The cost of stopping here: the T layer alone. */
+  terminal(state: State): Frontier {
     const inputs = state.units || state.h * state.w * state.c;
-    return denseParams(inputs, this.problem.classes, false);
+    return this.prune([this.point(denseParams(inputs, this.problem.classes, false), inputs * this.problem.classes)]);
   }
 
   canStop(state: State): boolean {
@@ -107,27 +136,29 @@ export class Lookahead {
     return kinds;
   }
 
-  /** Fewest parameters of any valid completion from `state` (T included); Infinity when there is none. */
-  minCompletion(state: State): number {
+  /** The cheapest valid completions from `state` (T included) within the caps; empty when there is none. */
+  minCompletion(state: State): Frontier {
     const known = this.completion.get(state.key);
     if (known !== undefined) return known;
-    let best = this.canStop(state) ? this.terminalParams(state) : Infinity;
+    const points: (readonly [number, number])[] = this.canStop(state) ? [...this.terminal(state)] : [];
     for (const kind of this.nextKinds(state)) {
-      for (const combo of this.combos[kind]) best = Math.min(best, this.throughLayer(state, kind, combo));
+      for (const combo of this.combos[kind]) points.push(...this.throughLayer(state, kind, combo));
     }
+    const best = this.prune(points);
     this.completion.set(state.key, best);
     return best;
   }
 
-  /** Per choice of the 'layer' decision (kinds, then stop): the cheapest completion through it. */
-  layerChoiceCosts(state: State): Float64Array {
+  /** Per choice of the 'layer' decision (kinds, then stop): the cheapest completions through it. */
+  layerChoiceCosts(state: State): Frontier[] {
     let costs = state.costs.get(-1);
     if (!costs) {
-      costs = new Float64Array(this.space.kinds.length + 1).fill(Infinity);
+      const points: (readonly [number, number])[][] = Array.from({ length: this.space.kinds.length + 1 }, () => []);
       for (const kind of this.nextKinds(state)) {
-        for (const combo of this.combos[kind]) costs[kind] = Math.min(costs[kind], this.throughLayer(state, kind, combo));
+        for (const combo of this.combos[kind]) points[kind].push(...this.throughLayer(state, kind, combo));
       }
-      if (this.canStop(state)) costs[this.space.kinds.length] = this.terminalParams(state);
+      if (this.canStop(state)) points[this.space.kinds.length].push(...this.terminal(state));
+      costs = points.map((p) => this.prune(p));
       state.costs.set(-1, costs);
     }
     return costs;
@@ -137,7 +168,7 @@ export class Lookahead {
    * Per value of field `field` of a layer of kind `kind` whose fields before `field` are `chosen`: the
    * cheapest completion through it. An irrelevant field's values all cost the same.
    */
-  fieldChoiceCosts(state: State, kind: number, chosen: readonly number[], field: number): Float64Array {
+  fieldChoiceCosts(state: State, kind: number, chosen: readonly number[], field: number): Frontier[] {
     const spec = this.space.kinds[kind];
     let key = 0;
     for (let i = 0; i < field; i++) if (spec.fields[i].relevant) key = key * (spec.fields[i].values.length + 1) + chosen[i] + 1;
@@ -146,13 +177,14 @@ export class Lookahead {
     if (!costs) {
       const decided = spec.fields.map((f, i) => (i < field && f.relevant ? chosen[i] : -1));
       const target = spec.fields[field];
-      costs = new Float64Array(target.values.length).fill(Infinity);
+      const points: (readonly [number, number])[][] = target.values.map(() => []);
       for (const combo of this.combos[kind]) {
         if (!decided.every((d, i) => d < 0 || d === combo[i] || ignoredByPool(spec, combo, i))) continue;
-        const cost = this.throughLayer(state, kind, combo);
-        if (target.relevant) costs[combo[field]] = Math.min(costs[combo[field]], cost);
-        else for (let i = 0; i < costs.length; i++) costs[i] = Math.min(costs[i], cost);
+        const through = this.throughLayer(state, kind, combo);
+        if (target.relevant) points[combo[field]].push(...through);
+        else for (const list of points) list.push(...through);
       }
+      costs = points.map((p) => this.prune(p));
       state.costs.set(key, costs);
     }
     return costs;
@@ -166,7 +198,7 @@ export class Lookahead {
     for (const kind of this.nextKinds(state)) {
       for (const combo of this.combos[kind]) {
         const step = this.apply(state, kind, combo);
-        if (step && Number.isFinite(this.minCompletion(step.next))) {
+        if (step && this.minCompletion(step.next).length > 0) {
           total += countLayer(this.space.kinds[kind], state, step.next) * this.countFrom(step.next);
         }
       }
@@ -175,9 +207,23 @@ export class Lookahead {
     return total;
   }
 
-  private throughLayer(state: State, kind: number, combo: readonly number[]): number {
+  private throughLayer(state: State, kind: number, combo: readonly number[]): Frontier {
     const step = this.apply(state, kind, combo);
-    return step ? step.params + this.minCompletion(step.next) : Infinity;
+    if (!step) return [];
+    const [params, macs] = this.point(step.params, step.macs);
+    return this.minCompletion(step.next).map(([p, m]) => [p + params, m + macs] as const);
+  }
+
+  private point(params: number, macs: number): readonly [number, number] {
+    return [this.tracksParams ? params : 0, this.tracksMacs ? macs : 0];
+  }
+
+  /** The nondominated points within the caps, by parameters ascending. */
+  private prune(points: readonly (readonly [number, number])[]): Frontier {
+    const sorted = points.filter(([p, m]) => p <= this.caps.params && m <= this.caps.macs).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const frontier: (readonly [number, number])[] = [];
+    for (const point of sorted) if (frontier.length === 0 || point[1] < frontier[frontier.length - 1][1]) frontier.push(point);
+    return frontier;
   }
 }
 
