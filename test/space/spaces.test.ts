@@ -73,6 +73,37 @@ test('under a parameter cap the masks never yield an over-cap ARCH', () => {
   }
 });
 
+test('under a MAC cap, alone or with a parameter cap, the masks never yield an over-cap ARCH', () => {
+  const cases: [string, Shape3, number, { maxMacs: number; maxParams?: number }][] = [
+    ['seed-cnn', [28, 28, 1], 10, { maxMacs: 2_000_000 }],
+    ['seed-cnn', [32, 32, 3], 100, { maxMacs: 5_000_000, maxParams: 200_000 }],
+    ['cifar-deep', [32, 32, 3], 100, { maxMacs: 10_000_000 }],
+  ];
+  for (const [name, input, classes, caps] of cases) {
+    const problem = { input, classes, ...caps };
+    const process = bindSpace(loadSpace(name), problem);
+    const sample = sampler(process, `mac-cap-${name}`);
+    let largest = 0;
+    let largestParams = 0;
+    for (let i = 0; i < 300; i++) {
+      const cost = validateArch(archOf(process, sample()), problem);
+      largest = Math.max(largest, cost.macs);
+      largestParams = Math.max(largestParams, cost.params);
+    }
+    assert.ok(largest > caps.maxMacs * 0.5, `${name}: largest ${largest} MACs`);
+    if (caps.maxParams) assert.ok(largestParams > caps.maxParams * 0.3, `${name}: largest ${largestParams} parameters`);
+  }
+});
+
+test('MAC cap: validateArch and bindSpace say what is over the cap', () => {
+  const arch = [{ type: 'C', num_output: 2, kernel_size: 3 }, { type: 'T' }];
+  const problem = { input: [6, 6, 1] as Shape3, classes: 3 };
+  assert.equal(validateArch(arch, problem).macs, 6 * 6 * 9 * 2 + 72 * 3);
+  assert.throws(() => validateArch(arch, { ...problem, maxMacs: 300 }), (e: Error) => e instanceof ArchError && /needs 864 MACs per image, over the cap of 300/.test(e.message));
+  assert.throws(() => bindSpace(TINY, { ...problem, maxMacs: 10 }), (e: Error) => e instanceof SpaceError && /cheapest needs \d+ MACs, over the cap of 10/.test(e.message));
+  assert.throws(() => bindSpace(TINY, { ...problem, maxMacs: 0 }), /MAC cap must be positive/);
+});
+
 /** A small space where every corner matters: 'valid' padding, strides, skips, global pooling, a cap. */
 const TINY = checkSpace(
   {
@@ -90,12 +121,13 @@ const TINY = checkSpace(
   'tiny.json',
 );
 
-test('the masks offer exactly the valid ARCHs (exhaustive check on a small space)', () => {
+test('the masks offer exactly the valid ARCHs under no cap, a parameter cap, a MAC cap and both (exhaustive, small space)', () => {
   const input: Shape3 = [6, 6, 1];
   const all = bruteForce({ input, classes: 3 });
   const sizes: number[] = [];
-  for (const maxParams of [undefined, 60]) {
-    const process = bindSpace(TINY, { input, classes: 3, maxParams });
+  const capsList: { maxParams?: number; maxMacs?: number }[] = [{}, { maxParams: 60 }, { maxMacs: MAC_CAP }, { maxParams: 60, maxMacs: MAC_CAP }];
+  for (const caps of capsList) {
+    const process = bindSpace(TINY, { input, classes: 3, ...caps });
     const throughMasks = new Set<string>();
     const walk = (prefix: number[]): void => {
       const next = process.next(prefix);
@@ -106,15 +138,21 @@ test('the masks offer exactly the valid ARCHs (exhaustive check on a small space
       next.mask.forEach((ok, choice) => ok && walk([...prefix, choice]));
     };
     walk([]);
-    const valid = [...all].filter(([, params]) => params <= (maxParams ?? Infinity)).map(([hash]) => hash);
-    assert.deepEqual([...throughMasks].sort(), valid.sort(), `maxParams ${maxParams}`);
+    const valid = [...all]
+      .filter(([, cost]) => cost.params <= (caps.maxParams ?? Infinity) && cost.macs <= (caps.maxMacs ?? Infinity))
+      .map(([hash]) => hash);
+    assert.deepEqual([...throughMasks].sort(), valid.sort(), JSON.stringify(caps));
     sizes.push(valid.length);
   }
-  assert.ok(sizes[0] > sizes[1] && sizes[1] > 100, `sizes ${sizes}`);
+  // Each cap binds, and both together exclude more than either alone.
+  assert.ok(sizes[0] > sizes[1] && sizes[0] > sizes[2] && sizes[1] > sizes[3] && sizes[2] > sizes[3] && sizes[3] > 50, `sizes ${sizes}`);
 });
 
-/** Every ARCH of TINY's vocabulary, without masks, that validateArch accepts: hash -> parameter count. */
-function bruteForce(problem: { input: Shape3; classes: number }): Map<string, number> {
+/** With maxParams 60 it makes the cheapest-parameter and cheapest-MAC completions differ (two frontier points at the start). */
+const MAC_CAP = 250;
+
+/** Every ARCH of TINY's vocabulary, without masks, that validateArch accepts: hash -> parameter and MAC counts. */
+function bruteForce(problem: { input: Shape3; classes: number }): Map<string, { params: number; macs: number }> {
   const convs = product({ num_output: [1, 2], kernel_size: [3, 5], stride: [1, 2], padding: ['same', 'valid'], back: [0, 2] });
   const pools = [
     ...product({ pool: ['max'], kernel_size: [2, 3], stride: [2], padding: ['same', 'valid'] }),
@@ -125,11 +163,12 @@ function bruteForce(problem: { input: Shape3; classes: number }): Map<string, nu
     ...(afterFC ? [] : pools.map((p) => ({ type: 'P', ...p }))),
     ...(afterFC ? [] : [false, true].map((batch_norm) => ({ type: 'FC', num_output: 4, batch_norm }))),
   ];
-  const hashes = new Map<string, number>();
+  const hashes = new Map<string, { params: number; macs: number }>();
   const extend = (arch: object[]): void => {
     if (arch.length > 0 && (arch[0] as { type: string }).type === 'C') {
       try {
-        hashes.set(archHash(arch), validateArch(arch, problem).params);
+        const { params, macs } = validateArch(arch, problem);
+        hashes.set(archHash(arch), { params, macs });
       } catch (error) {
         if (!(error instanceof ArchError)) throw error;
       }
