@@ -53,6 +53,7 @@ export interface SearchOptions {
   paramTarget?: number;
   costWeight?: number;
   maxParams?: number;
+  maxMacs?: number;
   prune?: string;
   pruneMinTrials?: number;
   failureReward?: number;
@@ -102,10 +103,12 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
   const dataDir = options.dataDir ?? base?.dataDir;
   const trainLimit = options.trainLimit ?? base?.trainLimit;
   const maxParams = options.maxParams ?? base?.maxParams;
+  const maxMacs = options.maxMacs ?? base?.maxMacs;
   if (dataDir !== undefined) config.dataDir = dataDir;
   if (labelMode !== undefined) config.labelMode = labelMode;
   if (trainLimit !== undefined) config.trainLimit = positiveInteger('--train-limit', trainLimit);
   if (maxParams !== undefined) config.maxParams = positiveInteger('--max-params', maxParams);
+  if (maxMacs !== undefined) config.maxMacs = positiveInteger('--max-macs', maxMacs);
   return config;
 }
 

@@ -45,6 +45,7 @@ export async function startSearch(request: SearchRequest): Promise<SearchSummary
     const info = datasetInfo(config.dataset, { labelMode: config.labelMode });
     const problem: ProblemSpec = { input: info.inputShape, classes: info.numClasses };
     if (config.maxParams !== undefined) problem.maxParams = config.maxParams;
+    if (config.maxMacs !== undefined) problem.maxMacs = config.maxMacs;
     const process = bindSpace(config.spaceDefinition, problem);
     const context = { process, seed: config.seed, options: config.strategyOptions };
     evaluator = request.createEvaluator?.(problem) ?? createEvaluator(config, run, request.gpus, problem);

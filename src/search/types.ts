@@ -34,6 +34,8 @@ export interface SearchConfig {
   paramTarget: number;
   costWeight: number;
   maxParams?: number;
+  /** Multiply-accumulates per image; the masks only propose ARCHs within it. */
+  maxMacs?: number;
   prune: PruneMode;
   /** Completed trials (of earlier batches) needed before the median pruner acts. */
   pruneMinTrials: number;

@@ -187,6 +187,28 @@ test('the cost objective rewards accuracy x (params / target)^w; --max-params ma
   }
 });
 
+test('--max-macs masks ARCHs over the MAC cap, and a resumed run keeps the cap', async () => {
+  const dir = tmpDir();
+  const free = path.join(dir, 'free.db');
+  await search(free, { strategy: 'random', trials: 16 });
+  const macs = storedTrials(free).map((t) => t.macs!).sort((a, b) => a - b);
+  const cap = macs[Math.floor(macs.length / 2)];
+  assert.ok(macs.at(-1)! > cap, 'the cap binds: some uncapped proposal is over it');
+  const db = path.join(dir, 'capped.db');
+  await search(db, { strategy: 'random', trials: 16, maxMacs: cap }, { signal: AbortSignal.abort() });
+  await search(db, {}, { resume: true, name: 'synthetic-tiny-random-seed1', options: {} });
+  const trials = storedTrials(db);
+  assert.equal(trials.length, 16);
+  for (const t of trials) assert.ok(t.macs! <= cap, `${t.macs} MACs over the cap of ${cap}`);
+  const store = Store.open(db, { create: false });
+  try {
+    assert.equal(store.findExperiment().config.maxMacs, cap);
+  } finally {
+    store.close();
+  }
+  await assert.rejects(search(path.join(dir, 'bad.db'), { maxMacs: 0.5 }), (e: Error) => e instanceof ConfigError && /--max-macs must be a positive integer/.test(e.message));
+});
+
 test('bad options are one-line errors and create no database', async () => {
   const dir = tmpDir();
   const db = path.join(dir, 'never.db');

@@ -18,6 +18,7 @@ export interface ProblemArgs {
   classes?: number;
   dataset?: DatasetName;
   'max-params'?: number;
+  'max-macs'?: number;
 }
 interface ArchArgs extends ProblemArgs {
   file: string;
@@ -27,13 +28,14 @@ interface ArchArgs extends ProblemArgs {
 const DEFAULT_INPUT = '32x32x3';
 const DEFAULT_CLASSES = 10;
 
-/** --input / --classes / --dataset / --max-params, shared with `nas space show`. */
+/** --input / --classes / --dataset / --max-params / --max-macs, shared with `nas space show` and `nas space sample`. */
 export function problemOptions<T>(yargs: Argv<T>): Argv<T & ProblemArgs> {
   return yargs
     .option('input', { type: 'string', describe: `Input shape HxWxC (default ${DEFAULT_INPUT}, or the dataset's)` })
     .option('classes', { type: 'number', describe: `Number of classes (default ${DEFAULT_CLASSES}, or the dataset's)` })
     .option('dataset', { choices: DATASET_NAMES, describe: 'Take input shape and class count from this dataset' })
-    .option('max-params', { type: 'number', describe: 'Parameter cap' }) as Argv<T & ProblemArgs>;
+    .option('max-params', { type: 'number', describe: 'Parameter cap' })
+    .option('max-macs', { type: 'number', describe: 'Cap on multiply-accumulates per image' }) as Argv<T & ProblemArgs>;
 }
 
 export function problemFrom(args: ProblemArgs): ProblemSpec {
@@ -41,11 +43,14 @@ export function problemFrom(args: ProblemArgs): ProblemSpec {
   const input = args.input !== undefined ? parseShape(args.input) : (info?.inputShape ?? parseShape(DEFAULT_INPUT));
   const classes = args.classes ?? info?.numClasses ?? DEFAULT_CLASSES;
   if (!Number.isInteger(classes) || classes < 2) throw new ConfigError(`--classes must be an integer of at least 2, not ${args.classes}`);
-  const maxParams = args['max-params'];
-  if (maxParams !== undefined && !(Number.isInteger(maxParams) && maxParams > 0)) {
-    throw new ConfigError(`--max-params must be a positive integer, not ${maxParams}`);
-  }
-  return { input, classes, ...(maxParams !== undefined ? { maxParams } : {}) };
+  const maxParams = positiveCap('--max-params', args['max-params']);
+  const maxMacs = positiveCap('--max-macs', args['max-macs']);
+  return { input, classes, ...(maxParams !== undefined ? { maxParams } : {}), ...(maxMacs !== undefined ? { maxMacs } : {}) };
+}
+
+function positiveCap(option: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new ConfigError(`${option} must be a positive integer, not ${value}`);
+  return value;
 }
 
 function archOptions(yargs: Argv<ProblemArgs>): Argv<ArchArgs> {

@@ -24,6 +24,7 @@ interface SearchArgs {
   resume?: boolean;
   'time-limit'?: number;
   'max-params'?: number;
+  'max-macs'?: number;
   objective?: string;
   'param-target'?: number;
   'cost-weight'?: number;
@@ -61,6 +62,7 @@ function builder(yargs: Argv): Argv<SearchArgs> {
     .option('resume', { type: 'boolean', describe: 'Continue the named (default: latest) experiment with its stored settings' })
     .option('time-limit', { type: 'number', describe: 'Seconds after which no new trial starts; the search then stops cleanly' })
     .option('max-params', { type: 'number', describe: 'Only propose architectures with at most this many parameters' })
+    .option('max-macs', { type: 'number', describe: 'Only propose architectures with at most this many multiply-accumulates per image (bounds training time)' })
     .option('objective', { type: 'string', describe: `${OBJECTIVES.join(', ')}: cost rewards accuracy x (params/target)^w [default: ${d.objective}]` })
     .option('param-target', { type: 'number', describe: `Parameter target of --objective cost [default: ${d.paramTarget}]` })
     .option('cost-weight', { type: 'number', describe: `Exponent w of --objective cost [default: ${d.costWeight}]` })
@@ -117,6 +119,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
           paramTarget: args['param-target'],
           costWeight: args['cost-weight'],
           maxParams: args['max-params'],
+          maxMacs: args['max-macs'],
           prune: args.prune,
           pruneMinTrials: args['prune-min-trials'],
           failureReward: args['failure-reward'],

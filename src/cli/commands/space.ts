@@ -70,8 +70,9 @@ const sampleCommand: CommandModule<ProblemArgs, SampleArgs> = {
       } else if (candidate.kind === 'cell') {
         process.stdout.write(`${hash}  ${candidate.arch}\n`);
       } else {
-        const params = inferCost(candidate.arch, problem.input, problem.classes).params;
-        process.stdout.write(`${hash}  ${params.toLocaleString('en-US').padStart(12)} params  ${describeArch(candidate.arch)}\n`);
+        const { params, macs } = inferCost(candidate.arch, problem.input, problem.classes);
+        const figures = `${params.toLocaleString('en-US').padStart(12)} params ${macs.toLocaleString('en-US').padStart(13)} MACs`;
+        process.stdout.write(`${hash}  ${figures}  ${describeArch(candidate.arch)}\n`);
       }
     }
   },
@@ -100,7 +101,7 @@ export const spaceCommand: CommandModule<ProblemArgs, ProblemArgs> = {
 
 function human(
   space: SpaceDefinition,
-  info: { problem: { input: number[]; classes: number; maxParams?: number }; decisions: { name: string; choices: number; labels: string[] }[]; maxDecisions: number; log10Size: number },
+  info: { problem: { input: number[]; classes: number; maxParams?: number; maxMacs?: number }; decisions: { name: string; choices: number; labels: string[] }[]; maxDecisions: number; log10Size: number },
 ): string {
   const width = Math.max(...info.decisions.map((d) => d.name.length));
   const structure =
@@ -110,7 +111,11 @@ function human(
           `follows: ${Object.entries(space.follows ?? {}).map(([key, list]) => `${key} -> ${list.join(' ')}`).join('; ')}`,
         ]
       : ['6 edges |op~0|+|op~0|op~1|+|op~0|op~1|op~2|'];
-  const cap = info.problem.maxParams !== undefined ? `, at most ${info.problem.maxParams} parameters` : '';
+  const caps = [
+    info.problem.maxParams !== undefined ? `at most ${info.problem.maxParams} parameters` : '',
+    info.problem.maxMacs !== undefined ? `at most ${info.problem.maxMacs} MACs` : '',
+  ].filter(Boolean);
+  const cap = caps.length ? `, ${caps.join(', ')}` : '';
   const count = 10 ** info.log10Size;
   const size = !Number.isFinite(info.log10Size)
     ? 'unknown'
