@@ -29,8 +29,8 @@ function archOf(process: DecisionProcess, decisions: number[]): Arch {
   return (candidate as { arch: Arch }).arch;
 }
 
-test('the shipped spaces include seed-cnn, cifar-deep and nb201', () => {
-  for (const name of ['cifar-deep', 'nb201', 'seed-cnn']) assert.ok(listShippedSpaces().includes(name), name);
+test('the shipped spaces include seed-cnn, cifar-deep, fashion and nb201', () => {
+  for (const name of ['cifar-deep', 'fashion', 'nb201', 'seed-cnn']) assert.ok(listShippedSpaces().includes(name), name);
   assert.ok(layerSpaces().includes('seed-cnn') && layerSpaces().includes('cifar-deep'));
 });
 
@@ -78,6 +78,7 @@ test('under a MAC cap, alone or with a parameter cap, the masks never yield an o
     ['seed-cnn', [28, 28, 1], 10, { maxMacs: 2_000_000 }],
     ['seed-cnn', [32, 32, 3], 100, { maxMacs: 5_000_000, maxParams: 200_000 }],
     ['cifar-deep', [32, 32, 3], 100, { maxMacs: 10_000_000 }],
+    ['fashion', [28, 28, 1], 10, { maxMacs: 2_000_000, maxParams: 100_000 }],
   ];
   for (const [name, input, classes, caps] of cases) {
     const problem = { input, classes, ...caps };
