@@ -122,7 +122,7 @@ function human(
     : space.kind === 'nb201'
       ? `${Math.round(count).toLocaleString('en-US')} cells`
       : `about 10^${info.log10Size.toFixed(1)} (${count < 1e9 ? Math.round(count).toLocaleString('en-US') : count.toExponential(2)}) ` +
-        'decision sequences feasible for this input (skip choices estimated; caps are not counted)';
+        'decision sequences feasible for this input (skip choices estimated; caps only partly counted)';
   const scope = space.kind === 'nb201' ? 'size' : `size for input ${info.problem.input.join('x')}, ${info.problem.classes} classes${cap}`;
   return [
     `space ${space.name} (${space.kind})${space.description ? ': ' + space.description : ''}`,
