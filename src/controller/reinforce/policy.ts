@@ -44,8 +44,6 @@ export class LstmPolicy {
     readonly positions: number,
     initial: Float32Array[] | { rng: Rng; range: number },
   ) {
-    // tfjs's pure-JS backend greets every Node process with a banner on stderr: noise in `nas search` output.
-    if (!tf.env().getBool('PROD')) tf.enableProdMode();
     this.offsets = choicesPerKind.map((_, kind) => choicesPerKind.slice(0, kind).reduce((a, b) => a + b, 0));
     this.totalChoices = choicesPerKind.reduce((a, b) => a + b, 0);
     const h = hiddenSize;

@@ -63,6 +63,9 @@ export class ReinforceStrategy implements Strategy {
   private readonly stepCache = new Map<string, NextDecision[]>();
 
   constructor(ctx: StrategyContext, saved?: Uint8Array) {
+    // tfjs's pure-JS backend greets every Node process with a banner on stderr: noise in `nas search`
+    // output. Prod mode must be on before the policy makes its first tensor.
+    if (!tf.env().getBool('PROD')) tf.enableProdMode();
     this.process = ctx.process;
     const state = saved ? (decodeState(this.name, saved) as unknown as SavedReinforce) : undefined;
     this.options = resolveOptions('reinforce', REINFORCE_DEFAULTS, { ...state?.options, ...ctx.options }, optionChecks);

@@ -35,6 +35,8 @@ async function runJob(id: number, job: TrainJob, backend: SelectedBackend, basel
 }
 
 async function main(): Promise<void> {
+  // Without prod mode tfjs greets each process with a banner on the shared stderr of `nas search`.
+  tf.enableProdMode();
   const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
   let backend: SelectedBackend;
   try {
