@@ -12,8 +12,20 @@ export const OBJECTIVES: readonly Objective[] = ['accuracy', 'cost'];
 export const PRUNE_MODES: readonly PruneMode[] = ['median', 'none'];
 export const OPTIMIZERS: readonly SearchConfig['optimizer'][] = ['adam', 'sgd'];
 
+/**
+ * The space a search uses when --space is not given: one made for the dataset's images. Its own default MAC
+ * cap (`defaultMaxMacs` in the space file) then applies unless --max-macs is given.
+ */
+export const DEFAULT_SPACES: Readonly<Record<DatasetName, string>> = {
+  'fashion-mnist': 'fashion',
+  mnist: 'fashion',
+  cifar10: 'cifar-deep',
+  cifar100: 'cifar-deep',
+  fer2013: 'seed-cnn',
+  synthetic: 'seed-cnn',
+};
+
 export const SEARCH_DEFAULTS = {
-  space: 'seed-cnn',
   strategy: DEFAULT_STRATEGY,
   trials: 50,
   seed: 1,
@@ -71,7 +83,7 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
   const dataset = oneOf('--dataset', datasetName, DATASET_NAMES) as DatasetName;
   const labelMode = options.labelMode ?? base?.labelMode;
   datasetInfo(dataset, { labelMode });
-  const { space, spaceDefinition } = resolveSpace(options.space, base);
+  const { space, spaceDefinition } = resolveSpace(options.space ?? (base ? undefined : DEFAULT_SPACES[dataset]), base);
   const d = base ?? SEARCH_DEFAULTS;
   const strategy = oneOf('--strategy', options.strategy ?? d.strategy, STRATEGY_NAMES) as StrategyName;
   const strategyOptions: SearchConfig['strategyOptions'] =
@@ -103,7 +115,7 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
   const dataDir = options.dataDir ?? base?.dataDir;
   const trainLimit = options.trainLimit ?? base?.trainLimit;
   const maxParams = options.maxParams ?? base?.maxParams;
-  const maxMacs = options.maxMacs ?? base?.maxMacs;
+  const maxMacs = options.maxMacs ?? (base ? base.maxMacs : defaultMaxMacs(spaceDefinition));
   if (dataDir !== undefined) config.dataDir = dataDir;
   if (labelMode !== undefined) config.labelMode = labelMode;
   if (trainLimit !== undefined) config.trainLimit = positiveInteger('--train-limit', trainLimit);
@@ -115,12 +127,16 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
 /** A resumed experiment keeps the space definition it stored, even if the file changed or moved since. */
 function resolveSpace(given: string | undefined, base?: SearchConfig): Pick<SearchConfig, 'space' | 'spaceDefinition'> {
   if (given === undefined && base) return { space: base.space, spaceDefinition: base.spaceDefinition };
-  const space = given ?? SEARCH_DEFAULTS.space;
+  const space = given as string;
   const spaceDefinition = loadSpace(space);
   if (spaceDefinition.kind !== 'layers') {
     throw new ConfigError(`space '${space}' is a ${spaceDefinition.kind} cell space; nas search trains CNNs from layer spaces only`);
   }
   return { space, spaceDefinition };
+}
+
+function defaultMaxMacs(space: SearchConfig['spaceDefinition']): number | undefined {
+  return space.kind === 'layers' ? space.defaultMaxMacs : undefined;
 }
 
 /** Settings that may differ between runs of one experiment without changing what it proposes. */

@@ -2,6 +2,7 @@
 export type * from './types.js';
 export {
   SEARCH_DEFAULTS,
+  DEFAULT_SPACES,
   BACKENDS,
   OBJECTIVES,
   PRUNE_MODES,

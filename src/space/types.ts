@@ -176,6 +176,11 @@ export interface LayerSpaceDefinition {
   /** At most this many FC layers (they come after the conv part). Default 2. */
   maxFC?: number;
   /**
+   * The MAC cap (multiply-accumulates per image) that a search in this space uses when the user gives none:
+   * a space meant for laptop CPUs can ship the budget it was designed for.
+   */
+  defaultMaxMacs?: number;
+  /**
    * Which kinds may follow which: keys 'start', 'C', 'P', 'FC' and 'P.global_avg' (after a global average
    * pool; default: as after 'P'); values lists of 'C', 'P', 'FC', 'stop'. FC may only be followed by FC or
    * stop. Default: start [C]; C and P [C, P, FC, stop]; FC [FC, stop].

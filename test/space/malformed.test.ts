@@ -84,6 +84,7 @@ const BAD_SPACES: [string, string, RegExp, boolean?][] = [
   ['conv allowed after FC', json({ ...GOOD_LAYERS, layers: { C: GOOD_LAYERS.layers.C, FC: { num_output: [8] } }, follows: { start: ['C'], C: ['C', 'FC', 'stop'], FC: ['C'] } }), /follows\.FC: only FC or "stop"/],
   ['unknown follows key', json({ ...GOOD_LAYERS, follows: { start: ['C'], C: ['C', 'stop'], 'C.bn': ['stop'] } }), /follows\.C\.bn: unknown key \(known: start, C, P, P\.global_avg, FC\)/],
   ['unknown top-level field', json({ ...GOOD_LAYERS, maxLayer: 3 }), /maxLayer: unknown field/],
+  ['default MAC cap not a positive integer', json({ ...GOOD_LAYERS, defaultMaxMacs: -5 }), /defaultMaxMacs: must be a positive integer, not -5/],
   ['maxLayers below minLayers', json({ ...GOOD_LAYERS, minLayers: 5 }), /maxLayers: must be at least 1 and at least minLayers/],
   ['identity pool possible', json(withLayers({ C: GOOD_LAYERS.layers.C, P: { pool: ['max'], kernel_size: [1, 2], stride: [1] } })), /layers\.P\.kernel_size: a 1x1 pool .* identity/],
   ['bad field value', json(withLayers({ C: { num_output: [8], kernel_size: [3], activation: ['relu', 'swish'] } })), /layers\.C\.activation: choice 1 \("swish"\) must be one of/],

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { STRATEGY_NAMES } from '../../controller/index.js';
 import { DATASET_NAMES } from '../../data/index.js';
-import { BACKENDS, OBJECTIVES, OPTIMIZERS, PRUNE_MODES, SEARCH_DEFAULTS, startSearch } from '../../search/index.js';
+import { BACKENDS, DEFAULT_SPACES, OBJECTIVES, OPTIMIZERS, PRUNE_MODES, SEARCH_DEFAULTS, startSearch } from '../../search/index.js';
 import { DEFAULT_DB_FILE } from '../../store/index.js';
 import { progressRenderer, type ProgressMode } from '../progress/search-progress.js';
 
@@ -41,12 +41,13 @@ interface SearchArgs {
 }
 
 const d = SEARCH_DEFAULTS;
+const spaceDefaults = Object.entries(DEFAULT_SPACES).map(([dataset, space]) => `${dataset}: ${space}`).join(', ');
 
 function builder(yargs: Argv): Argv<SearchArgs> {
   return yargs
     .option('dataset', { type: 'string', describe: `Dataset: ${DATASET_NAMES.join(', ')} (required unless --resume)` })
     .option('trials', { type: 'number', describe: `Architectures to evaluate [default: ${d.trials}]` })
-    .option('space', { type: 'string', describe: `Search space: a shipped name or a space .json file [default: ${d.space}]` })
+    .option('space', { type: 'string', describe: `Search space: a shipped name or a space .json file [default: the dataset's: ${spaceDefaults}]` })
     .option('strategy', { type: 'string', describe: `${STRATEGY_NAMES.join(', ')} [default: ${d.strategy}]` })
     .option('controller-batch', { type: 'number', describe: 'Architectures per controller update [default: the strategy\'s]' })
     .option('epochs', { type: 'number', describe: `Training epochs per trial [default: ${d.epochs}]` })
@@ -62,7 +63,7 @@ function builder(yargs: Argv): Argv<SearchArgs> {
     .option('resume', { type: 'boolean', describe: 'Continue the named (default: latest) experiment with its stored settings' })
     .option('time-limit', { type: 'number', describe: 'Seconds after which no new trial starts; the search then stops cleanly' })
     .option('max-params', { type: 'number', describe: 'Only propose architectures with at most this many parameters' })
-    .option('max-macs', { type: 'number', describe: 'Only propose architectures with at most this many multiply-accumulates per image (bounds training time)' })
+    .option('max-macs', { type: 'number', describe: 'Only propose architectures with at most this many multiply-accumulates per image (bounds training time) [default: the space\'s defaultMaxMacs, if it has one; fashion: 2000000]' })
     .option('objective', { type: 'string', describe: `${OBJECTIVES.join(', ')}: cost rewards accuracy x (params/target)^w [default: ${d.objective}]` })
     .option('param-target', { type: 'number', describe: `Parameter target of --objective cost [default: ${d.paramTarget}]` })
     .option('cost-weight', { type: 'number', describe: `Exponent w of --objective cost [default: ${d.costWeight}]` })

@@ -8,6 +8,7 @@ import {
   listShippedSpaces,
   loadSpace,
   sampleDecisions,
+  type ProblemSpec,
   type SpaceDefinition,
 } from '../../space/index.js';
 import { problemFrom, problemOptions, type ProblemArgs } from './arch.js';
@@ -26,7 +27,7 @@ const showCommand: CommandModule<ProblemArgs, SpaceArgs> = {
       .option('json', { type: 'boolean', describe: 'Print JSON' }) as Argv<SpaceArgs>,
   handler: (args) => {
     const space = loadSpace(args.space);
-    const problem = problemFrom(args);
+    const problem = withSpaceCap(problemFrom(args), space, args);
     const process_ = bindSpace(space, problem);
     const log10 = process_.log10Size?.() ?? NaN;
     const info = {
@@ -58,8 +59,9 @@ const sampleCommand: CommandModule<ProblemArgs, SampleArgs> = {
       .option('json', { type: 'boolean', describe: 'Print one JSON object per line: decisions, hash, candidate' }) as Argv<SampleArgs>,
   handler: (args) => {
     if (!Number.isInteger(args.count) || args.count < 1) throw new ConfigError(`--count must be a positive integer, not ${args.count}`);
-    const problem = problemFrom(args);
-    const space = bindSpace(loadSpace(args.space), problem);
+    const definition = loadSpace(args.space);
+    const problem = withSpaceCap(problemFrom(args), definition, args);
+    const space = bindSpace(definition, problem);
     const random = seedrandom(args.seed);
     for (let i = 0; i < args.count; i++) {
       const decisions = sampleDecisions(space, random);
@@ -77,6 +79,12 @@ const sampleCommand: CommandModule<ProblemArgs, SampleArgs> = {
     }
   },
 };
+
+/** Without --max-macs, a space's own default MAC cap applies, as it does in `nas search`. */
+function withSpaceCap(problem: ProblemSpec, space: SpaceDefinition, args: ProblemArgs): ProblemSpec {
+  if (args['max-macs'] !== undefined || space.kind !== 'layers' || space.defaultMaxMacs === undefined) return problem;
+  return { ...problem, maxMacs: space.defaultMaxMacs };
+}
 
 const listCommand: CommandModule<ProblemArgs, ProblemArgs> = {
   command: 'list',

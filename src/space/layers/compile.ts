@@ -97,7 +97,7 @@ const FIELD_RULES: Record<LayerKind, Partial<Record<FieldName, FieldRule>>> = {
 };
 
 const KIND_ORDER: LayerKind[] = ['C', 'P', 'FC'];
-const TOP_KEYS = ['kind', 'name', 'description', 'minLayers', 'maxLayers', 'maxFC', 'follows', 'layers'];
+const TOP_KEYS = ['kind', 'name', 'description', 'minLayers', 'maxLayers', 'maxFC', 'defaultMaxMacs', 'follows', 'layers'];
 const DEFAULT_FOLLOWS: Record<FollowKey, Follower[]> = {
   start: ['C'],
   C: ['C', 'P', 'FC', 'stop'],
@@ -122,6 +122,10 @@ export function checkLayerSpace(raw: Record<string, unknown>, where: string): La
   if (maxLayers < Math.max(1, minLayers)) throw fail('maxLayers', `must be at least 1 and at least minLayers (${minLayers})`);
   if (maxLayers > 64) throw fail('maxLayers', `must be at most 64, not ${maxLayers}`);
   const maxFC = count('maxFC', 2);
+  const defaultMaxMacs = raw.defaultMaxMacs;
+  if (defaultMaxMacs !== undefined && !(Number.isInteger(defaultMaxMacs) && (defaultMaxMacs as number) > 0)) {
+    throw fail('defaultMaxMacs', `must be a positive integer, not ${show(defaultMaxMacs)}`);
+  }
   const layers = raw.layers;
   if (!isRecord(layers)) throw fail('layers', 'missing or not an object of C / P / FC choices');
   const kinds = Object.keys(layers);

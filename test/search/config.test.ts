@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_SPACES, resolveSearchConfig } from '../../src/search/index.js';
+import { loadSpace } from '../../src/space/index.js';
+import { tmpDir } from './helpers.js';
+
+test('without --space a search uses the space made for the dataset, with that space\'s default MAC cap', () => {
+  const fashion = resolveSearchConfig({ dataset: 'fashion-mnist' });
+  assert.equal(fashion.space, 'fashion');
+  assert.deepEqual(fashion.spaceDefinition, loadSpace('fashion'));
+  assert.equal(fashion.maxMacs, 2_000_000);
+  assert.equal(resolveSearchConfig({ dataset: 'mnist' }).space, 'fashion');
+  const cifar = resolveSearchConfig({ dataset: 'cifar100' });
+  assert.equal(cifar.space, 'cifar-deep');
+  assert.equal(cifar.maxMacs, undefined, 'cifar-deep declares no default cap');
+  assert.equal(resolveSearchConfig({ dataset: 'synthetic' }).space, 'seed-cnn');
+  for (const space of new Set(Object.values(DEFAULT_SPACES))) assert.equal(loadSpace(space).kind, 'layers');
+});
+
+test('--max-macs overrides the space\'s default cap; a space without one stays uncapped', () => {
+  assert.equal(resolveSearchConfig({ dataset: 'fashion-mnist', maxMacs: 5_000_000 }).maxMacs, 5_000_000);
+  const seed = resolveSearchConfig({ dataset: 'fashion-mnist', space: 'seed-cnn' });
+  assert.equal(seed.space, 'seed-cnn');
+  assert.equal(seed.maxMacs, undefined);
+  const dir = tmpDir();
+  const file = path.join(dir, 'capped.json');
+  fs.writeFileSync(file, JSON.stringify({ kind: 'layers', minLayers: 1, maxLayers: 2, defaultMaxMacs: 12345, layers: { C: { num_output: [4], kernel_size: [1] } } }));
+  assert.equal(resolveSearchConfig({ dataset: 'synthetic', space: file }).maxMacs, 12345);
+});
+
+test('a resumed search keeps its stored space and cap, even when the defaults would now differ', () => {
+  const stored = resolveSearchConfig({ dataset: 'fashion-mnist', space: 'seed-cnn' });
+  const resumed = resolveSearchConfig({}, stored);
+  assert.equal(resumed.space, 'seed-cnn');
+  assert.equal(resumed.maxMacs, undefined, 'no default cap is added on resume');
+  const capped = resolveSearchConfig({ dataset: 'fashion-mnist' });
+  assert.equal(resolveSearchConfig({}, { ...capped }).maxMacs, 2_000_000);
+});
