@@ -90,19 +90,36 @@ describe('wasm max-pool gradient matches cpu', () => {
     { size: [7, 9], window: 2, stride: 2, pad: 'same' },
     { size: [7, 7], window: 3, stride: 2, pad: 'valid' },
     { size: [6, 5], window: 3, stride: 1, pad: 'same' },
+    { size: [8, 7], window: 3, stride: 3, pad: 'same' },
+    { size: [9, 8], window: 2, stride: 3, pad: 'valid' },
   ]);
 
-  it('routes the gradient to the first maximum on ties and handles all-negative windows', async () => {
-    // Window 1: four equal values; window 2: all negative; window 3: tie between later positions.
-    const values = new Float32Array([1, 1, -3, -2, 0, 5, 1, 1, -5, -4, 0, 5]);
-    const x: Input = { shape: [1, 2, 6, 1], values };
-    const r: Input = { shape: [1, 1, 3, 1], values: new Float32Array([1, 2, 3]) };
+  /** The max-pool gradient of a 2x6 image (one channel) on wasm, after checking it equals cpu's exactly. */
+  async function maxPoolGradient(values: number[], stride: number, upstream: number[]): Promise<number[]> {
+    const x: Input = { shape: [1, 2, 6, 1], values: new Float32Array(values) };
+    const r: Input = { shape: [1, 1, upstream.length, 1], values: new Float32Array(upstream) };
     const compute = (xt: tf.Tensor, rt: tf.Tensor) =>
-      [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), rt)))(xt)];
+      [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, stride, 'valid'), rt)))(xt)];
     const [wasm] = await runOn('wasm', [x, r], compute);
     const [cpu] = await runOn('cpu', [x, r], compute);
     assert.deepEqual(Array.from(wasm), Array.from(cpu));
-    assert.deepEqual(Array.from(wasm), [1, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0]);
+    return Array.from(wasm);
+  }
+
+  it('routes the gradient to the first maximum on ties and handles all-negative windows', async () => {
+    // Window 1: four equal values; window 2: all negative; window 3: tie between later positions.
+    const dx = await maxPoolGradient([1, 1, -3, -2, 0, 5, 1, 1, -5, -4, 0, 5], 2, [1, 2, 3]);
+    assert.deepEqual(dx, [1, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('never routes to NaN and skips windows of -Infinity only, as the cpu backend', async () => {
+    const dx = await maxPoolGradient([NaN, 1, -Infinity, -Infinity, NaN, NaN, 2, 2, -Infinity, -Infinity, NaN, NaN], 2, [1, 2, 3]);
+    assert.deepEqual(dx, [0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+  });
+
+  it('routes to the first maximum on ties where windows overlap too', async () => {
+    const dx = await maxPoolGradient([1, 1, -3, -2, 0, 5, 1, 1, -5, -4, 5, 5], 1, [1, 2, 3, 4, 5]);
+    assert.deepEqual(dx, [1, 2, 0, 3, 0, 5, 0, 0, 0, 0, 4, 0]);
   });
 });
 

@@ -27,8 +27,63 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
   const out = wasm.makeOutput(input.shape, 'float32');
   // Views only after the allocation above: growing the heap detaches earlier ones.
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;
-  routeToFirstMaxima(wasm.typedArrayFromHeap(input) as Float32Array, wasm.typedArrayFromHeap(dy) as Float32Array, dx, info);
+  const route = tilesTwoByTwo(info) ? routeInTwoByTwoTiles : routeToFirstMaxima;
+  route(wasm.typedArrayFromHeap(input) as Float32Array, wasm.typedArrayFromHeap(dy) as Float32Array, dx, info);
   return out;
+}
+
+/**
+ * The common case: 2x2 windows with stride 2 that tile the input exactly. Unrolled, with the maximum and its
+ * place in locals and every input written once (no fill): about 2x faster than the general loop below.
+ */
+function tilesTwoByTwo(info: tf.backend_util.Conv2DInfo): boolean {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth, padInfo } = info;
+  return filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padInfo.top === 0 &&
+    padInfo.left === 0 && inHeight === 2 * outHeight && inWidth === 2 * outWidth;
+}
+
+function routeInTwoByTwoTiles(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const rowStride = inWidth * c;
+  let out = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const corner = (b * inHeight + 2 * oh) * rowStride + 2 * ow * c;
+        for (let ch = 0; ch < c; ch++, out++) {
+          const i0 = corner + ch;
+          const i1 = i0 + c;
+          const i2 = i0 + rowStride;
+          const i3 = i2 + c;
+          let best = x[i0];
+          let where = i0;
+          if (x[i1] > best) { best = x[i1]; where = i1; }
+          if (x[i2] > best) { best = x[i2]; where = i2; }
+          if (x[i3] > best) { best = x[i3]; where = i3; }
+          // Rare: a NaN or -Infinity first value, where the cpu backend's rule (strictly greater than -Infinity) differs.
+          if (!(best > -Infinity)) where = firstAboveMinusInfinity(x, i0, i1, i2, i3);
+          dx[i0] = 0;
+          dx[i1] = 0;
+          dx[i2] = 0;
+          dx[i3] = 0;
+          if (where >= 0) dx[where] = dy[out];
+        }
+      }
+    }
+  }
+}
+
+/** The place of the first maximum strictly above -Infinity (NaN never wins), or -1 if there is none. */
+function firstAboveMinusInfinity(x: Float32Array, ...places: number[]): number {
+  let best = -Infinity;
+  let where = -1;
+  for (const place of places) {
+    if (x[place] > best) {
+      best = x[place];
+      where = place;
+    }
+  }
+  return where;
 }
 
 function routeToFirstMaxima(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
