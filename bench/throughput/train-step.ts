@@ -1,7 +1,8 @@
-/** One Adam step of softmax cross-entropy on a fixed random batch: what the benchmark times. */
+/** One Adam step (the trainer's own optimizer) of softmax cross-entropy on a fixed random batch: what the benchmark times. */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../src/trainer/backends/index.js';
 import type { NetSpec } from './nets.js';
+import { createOptimizer } from '../../src/trainer/train/schedule.js';
 
 export interface Trainer {
   /** Runs one step and returns the loss (read back, so the step has finished). */
@@ -24,7 +25,7 @@ export function makeTrainer(tf: Tf, net: NetSpec, batch: number, { seed = 1, ini
     const current = model.getWeights();
     model.setWeights(current.map((w, i) => tf.tensor(initialWeights[i], w.shape)));
   }
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = createOptimizer({ learningRate: 1e-3, optimizer: 'adam' }).optimizer;
   const x = tf.randomNormal([batch, ...net.inputShape], 0, 1, 'float32', seed);
   const labels = tf.oneHot(tf.randomUniform([batch], 0, net.classes, 'int32', seed + 1), net.classes);
   const loss = () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tfjs.Tensor) as tfjs.Scalar;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams } from '../types.js';
+import { FusedAdamOptimizer } from './fused-adam.js';
 
 /** The learning rate at a step (0-based) of a run of `totalSteps` steps. */
 export function learningRateAt(hyper: Pick<HyperParams, 'learningRate' | 'schedule'>, step: number, totalSteps: number): number {
@@ -19,7 +20,7 @@ export function createOptimizer(hyper: Pick<HyperParams, 'learningRate' | 'optim
 }
 
 function adam(rate: number): SteppedOptimizer {
-  const optimizer = tf.train.adam(rate);
+  const optimizer = new FusedAdamOptimizer(rate);
   return {
     optimizer,
     // AdamOptimizer reads its learningRate field at every update.

@@ -1,17 +1,20 @@
 /** Training kernels for the wasm backend: missing gradients, and faster or corrected versions of slow ones. */
 import * as tf from '@tensorflow/tfjs';
+import { adamUpdateConfig } from './adam-update.js';
 import { batchMatMulOverride } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { identityOverride } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { sumOverride } from './sum.js';
 
 /** Kernels written here from scratch (replacing the package's version where it has one). */
-const NEW_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig];
+const NEW_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig, adamUpdateConfig];
 
 /** Kernels that take over some cases from the package's own version and hand it the rest. */
 const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
   BatchMatMul: batchMatMulOverride,
+  Identity: identityOverride,
   Sum: sumOverride,
 };
 
