@@ -56,6 +56,10 @@ const CONV_CASES: ConvCase[] = [
   { batch: 2, size: [6, 6], channels: [5, 3], kernel: [1, 1], stride: 1, pad: 'same' },
   { batch: 5, size: [11, 10], channels: [3, 2], kernel: [5, 5], stride: 2, pad: 'same' },
   { batch: 2, size: [10, 10], channels: [2, 3], kernel: [4, 4], stride: 3, pad: 'valid' },
+  // Over 80 filter taps (C_in x KH x KW): the weight gradient as a convolution rather than a matrix product.
+  { batch: 3, size: [7, 8], channels: [10, 4], kernel: [3, 3], stride: 1, pad: 'same' },
+  { batch: 2, size: [9, 7], channels: [12, 3], kernel: [3, 3], stride: 2, pad: 'valid' },
+  { batch: 4, size: [11, 9], channels: [4, 2], kernel: [5, 5], stride: 2, pad: 'same' },
 ];
 
 describe('wasm conv2d gradients match cpu', () => {

@@ -26,3 +26,43 @@ export function batchToChannels(backend: tf.KernelBackend, x: tf.TensorInfo, row
   }
   return out;
 }
+
+/**
+ * The transposed im2col matrix of x [N, H, W, C] for a convolution's windows: row (kh * KW + kw) * C + c,
+ * column (n * OH + oh) * OW + ow holds x[n, oh * sh + kh - top, ow * sw + kw - left, c], or 0 in the padding.
+ * Rows are written in order, so the cost is one pass of reads per row: meant for few input channels.
+ */
+export function windowsAsRows(backend: tf.KernelBackend, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const [n, h, w, c] = x.shape;
+  const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const wasm = backend as unknown as BackendWasm;
+  const out = wasm.makeOutput([kh * kw * c, n * oh * ow], 'float32');
+  // Views only after the allocation above: growing the heap detaches earlier ones.
+  const source = wasm.typedArrayFromHeap(x) as Float32Array;
+  const target = wasm.typedArrayFromHeap(out) as Float32Array;
+  let at = 0;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      // Output columns whose input column ow * sw + j - left lies inside the image.
+      const firstCol = Math.min(ow, Math.max(0, Math.ceil((left - j) / sw)));
+      const endCol = Math.max(firstCol, Math.min(ow, Math.floor((w - 1 + left - j) / sw) + 1));
+      for (let ch = 0; ch < c; ch++) {
+        for (let b = 0; b < n; b++) {
+          for (let r = 0; r < oh; r++, at += ow) {
+            const row = r * sh + i - top;
+            if (row < 0 || row >= h) {
+              target.fill(0, at, at + ow);
+              continue;
+            }
+            const base = ((b * h + row) * w - left + j) * c + ch;
+            target.fill(0, at, at + firstCol);
+            for (let q = firstCol, from = base + firstCol * sw * c; q < endCol; q++, from += sw * c) target[at + q] = source[from];
+            target.fill(0, at + endCol, at + ow);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
