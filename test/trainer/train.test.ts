@@ -140,6 +140,7 @@ describe('runTrainJob', () => {
       const test = result.test;
       assert.equal(test.confusion.flat().reduce((a, b) => a + b, 0), synthetic.test.count);
       assert.deepEqual(test.perClass.map((c) => c.support), [50, 50, 50, 50]);
+      assert.ok(result.history.length === 2 && result.history.every((h) => Number.isNaN(h.valAcc) && Number.isNaN(h.valLoss)), 'no per-epoch look at the test set');
       assert.equal(result.modelPath, dir);
       assert.equal(tf.memory().numTensors, before);
       const loaded = await loadModel(dir);

@@ -21,7 +21,7 @@ export interface JobContext {
 export async function runTrainJob(job: TrainJob, context: JobContext, hooks: TrainHooks = {}): Promise<TrainResult> {
   const started = performance.now();
   const { info } = context.dataset;
-  const data = prepareData(context.dataset, job.data, job.hyper.augment);
+  const { data, test } = prepareData(context.dataset, job.data, job.hyper.augment);
   const model = buildModel(job.arch, info.inputShape, info.numClasses, { seed: job.hyper.seed });
   try {
     const hyper = job.data.useTestSet ? { ...job.hyper, earlyStoppingPatience: 0 } : job.hyper;
@@ -37,7 +37,7 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
       seconds: 0,
       imagesPerSecond: run.trainSeconds > 0 ? run.trainImages / run.trainSeconds : 0,
     };
-    if (job.data.useTestSet && run.status !== 'nan') result.test = evaluate(model, data.val, data.norm, info.numClasses);
+    if (test && run.status !== 'nan') result.test = evaluate(model, test, data.norm, info.numClasses);
     if (job.saveModelTo !== undefined && run.status !== 'nan') result.modelPath = await saveModel(model, job.saveModelTo);
     result.seconds = (performance.now() - started) / 1000;
     return result;
@@ -46,8 +46,11 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
   }
 }
 
-/** The search's split of the training set; in replay, train on train + validation and score on the test set. */
-function prepareData(dataset: LoadedDataset, request: DataRequest, augment: boolean): TrainingData {
+/**
+ * The search's split of the training set, the validation split scored after every epoch; in replay, train on
+ * train + validation, with no per-epoch scoring, and the test set to score once at the end.
+ */
+function prepareData(dataset: LoadedDataset, request: DataRequest, augment: boolean): { data: TrainingData; test?: Subset } {
   const { info, train, test } = dataset;
   const split = makeSplit(train.labels, info.numClasses, {
     valFraction: request.valFraction,
@@ -55,14 +58,14 @@ function prepareData(dataset: LoadedDataset, request: DataRequest, augment: bool
     seed: request.splitSeed,
   });
   const trainSubset: Subset = request.useTestSet ? { set: train, indices: concat(split.train, split.val) } : { set: train, indices: split.train };
-  const valSubset: Subset = request.useTestSet ? { set: test, indices: range(test.count) } : { set: train, indices: split.val };
-  return {
+  const data: TrainingData = {
     train: trainSubset,
-    val: valSubset,
     norm: computeNormalisation(train, trainSubset.indices),
     classes: info.numClasses,
-    augment: augment ? { cropPadding: Math.max(1, Math.round(info.inputShape[0] / 8)), flip: info.name !== 'mnist' } : undefined,
+    augment: augment ? info.augmentation : undefined,
   };
+  if (request.useTestSet) return { data, test: { set: test, indices: range(test.count) } };
+  return { data: { ...data, val: { set: train, indices: split.val } } };
 }
 
 /** The reward: the best validation accuracy of the last few epochs, with that epoch's loss. */

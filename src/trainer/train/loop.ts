@@ -10,8 +10,8 @@ import { evaluate, type Subset } from './evaluate.js';
 
 export interface TrainingData {
   train: Subset;
-  /** Scored after every epoch (validation split; the test set in replay). */
-  val: Subset;
+  /** Scored after every epoch (the validation split). Absent in replay, whose test set is scored once, at the end. */
+  val?: Subset;
   norm: Normalisation;
   classes: number;
   augment?: BatchOptions['augment'];
@@ -70,19 +70,19 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
       }
       run.trainSeconds += (performance.now() - started) / 1000;
       run.trainImages += seen;
-      const val = evaluate(model, data.val, data.norm, data.classes);
+      const val = data.val ? evaluate(model, data.val, data.norm, data.classes) : undefined;
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: lossSum / Math.max(seen, 1),
         trainAcc: correct / Math.max(seen, 1),
-        valLoss: val.loss,
-        valAcc: val.accuracy,
+        valLoss: val?.loss ?? NaN,
+        valAcc: val?.accuracy ?? NaN,
         seconds: (performance.now() - started) / 1000,
       };
       run.history.push(metrics);
-      if (!Number.isFinite(val.loss)) return { ...run, status: 'nan' };
+      if (val && !Number.isFinite(val.loss)) return { ...run, status: 'nan' };
       if ((await hooks.onEpoch?.(metrics)) === 'prune') return { ...run, status: 'pruned' };
-      if (stopper.shouldStop(val.loss)) break;
+      if (val && stopper.shouldStop(val.loss)) break;
     }
     return run;
   } finally {
