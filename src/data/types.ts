@@ -14,8 +14,9 @@ export interface DatasetInfo {
   /** The label mode these classes belong to (cifar100: fine|coarse, fer2013: all|binary, others: default). */
   labelMode?: string;
   /**
-   * The standard augmentation for this dataset when augmentation is asked for; absent where none is safe or usual
-   * (MNIST-like digits and clothes; synthetic, whose classes are bar orientations that a flip would swap).
+   * The standard augmentation for this dataset when augmentation is asked for (random crop after zero padding,
+   * and a horizontal flip where the flip keeps the class: not for digits); absent where none is safe (synthetic,
+   * whose classes are bar orientations that a shift or flip could change).
    */
   augmentation?: { cropPadding: number; flip: boolean };
 }

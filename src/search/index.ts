@@ -21,4 +21,14 @@ export { rewardOf } from './reward.js';
 export { medianVerdict, median } from './pruner.js';
 export { createFakeEvaluator, fakeAccuracy, FAKE_EVALUATOR_ENV } from './fake-evaluator.js';
 export { KILL_ENV, killHookFromEnv, type KillPoint, type KillHook } from './kill-points.js';
-export { trainFully, replayRequestOf, trainModelName, DEFAULT_REPLAY_EPOCHS, type FullTraining, type FullTrainingOutcome } from './replay.js';
+export {
+  trainFully,
+  replayRequestOf,
+  trainModelName,
+  withRecipe,
+  DEFAULT_REPLAY_EPOCHS,
+  REPLAY_RECIPE,
+  type FullTraining,
+  type FullTrainingOutcome,
+  type TrainingRecipe,
+} from './replay.js';

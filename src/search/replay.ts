@@ -12,6 +12,23 @@ import type { Evaluator, SearchConfig } from './types.js';
 
 export const DEFAULT_REPLAY_EPOCHS = 20;
 
+/**
+ * How a full training differs from a search trial's: what a long run wants (a decaying learning rate, the
+ * dataset's standard augmentation), and optionally another learning rate or batch size than the trial's.
+ */
+export interface TrainingRecipe extends Pick<HyperParams, 'schedule' | 'augment' | 'labelSmoothing' | 'weightDecay'> {
+  learningRate?: number;
+  batchSize?: number;
+}
+
+/** The defaults of nas replay and nas train: cosine decay and augmentation, the usual recipe for full training. */
+export const REPLAY_RECIPE: TrainingRecipe = { schedule: 'cosine', augment: true, labelSmoothing: 0, weightDecay: 0 };
+
+/** A trial's (or the defaults') hyperparameters with a full-training recipe and epoch count. */
+export function withRecipe(hyper: HyperParams, recipe: TrainingRecipe, epochs: number): HyperParams {
+  return { ...hyper, ...recipe, epochs };
+}
+
 export interface FullTraining {
   arch: Arch;
   dataset: DatasetName;
@@ -83,14 +100,14 @@ export async function trainFully(store: Store, trialId: number | null, request: 
 export function replayRequestOf(
   trial: TrialRecord,
   experiment: { name: string; config: Record<string, unknown> },
-  overrides: { epochs?: number; backend?: BackendName; trainLimit?: number; modelsDir: string },
+  overrides: { epochs?: number; recipe?: TrainingRecipe; backend?: BackendName; trainLimit?: number; modelsDir: string },
 ): FullTraining {
   if (typeof trial.arch === 'string') throw new ConfigError(`trial ${trial.id} is a cell architecture; only layer ARCHs can be replayed`);
   const config = experiment.config as unknown as SearchConfig;
   const request: FullTraining = {
     arch: trial.arch,
     dataset: config.dataset,
-    hyper: { ...trial.hyper, epochs: overrides.epochs ?? DEFAULT_REPLAY_EPOCHS },
+    hyper: withRecipe(trial.hyper, overrides.recipe ?? REPLAY_RECIPE, overrides.epochs ?? DEFAULT_REPLAY_EPOCHS),
     valFraction: config.valFraction,
     splitSeed: config.seed,
     backend: overrides.backend ?? config.backend,

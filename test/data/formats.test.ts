@@ -143,7 +143,8 @@ test('datasetInfo reports shape, class count and names for every label mode', ()
   assert.equal(datasetInfo('synthetic').numClasses, 4);
   assert.deepEqual(datasetInfo('cifar10').augmentation, { cropPadding: 4, flip: true });
   assert.equal(datasetInfo('synthetic').augmentation, undefined, 'a flip would swap the diagonal classes');
-  assert.equal(datasetInfo('mnist').augmentation, undefined);
+  assert.deepEqual(datasetInfo('mnist').augmentation, { cropPadding: 2, flip: false }, 'a mirrored digit is another glyph');
+  assert.deepEqual(datasetInfo('fashion-mnist').augmentation, { cropPadding: 2, flip: true });
   assert.throws(() => datasetInfo('cifar100', { labelMode: 'medium' }), /no label mode 'medium'.*fine or coarse/);
   assert.throws(() => datasetInfo('imagenet' as never), /unknown dataset 'imagenet'/);
 });

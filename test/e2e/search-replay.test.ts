@@ -77,6 +77,7 @@ test('nas search (12 trials, 2 workers), nas best --json, nas replay of the best
 
   const replay = await runCli(['replay', String(top[0]!.id), ...TRAIN_SMALL], { cwd: dir });
   assert.equal(replay.code, 0, replay.stderr);
+  assert.match(replay.stdout, /for 1 epochs \(adam lr 0\.001 cosine, batch 32, no augmentation\)/, 'the replay recipe: the trial\'s hyperparameters, cosine decay');
   assert.match(replay.stdout, /test accuracy: \d+\.\d\d%/);
   assert.match(replay.stdout, /confusion matrix:\ntrue \\ predicted\s+0\s+1\s+2\s+3\n0 horizontal\s+\d+/);
   assert.match(replay.stdout, /per-class report:\nclass\s+precision\s+recall\s+f1\s+support\nhorizontal/);
@@ -91,8 +92,9 @@ test('nas search (12 trials, 2 workers), nas best --json, nas replay of the best
   assert.ok(fs.existsSync(path.join(recorded!.model_path as string, 'model.json')), 'model saved in tfjs format');
   assert.ok((recorded!.model_path as string).startsWith(path.join(fs.realpathSync(dir), 'models')) || (recorded!.model_path as string).startsWith(path.join(dir, 'models')));
 
-  const train = await runCli(['train', '--arch', 'best.json', '--dataset', 'synthetic', ...TRAIN_SMALL], { cwd: dir });
+  const train = await runCli(['train', '--arch', 'best.json', '--dataset', 'synthetic', ...TRAIN_SMALL, '--schedule', 'constant', '--lr', '0.002', '--label-smoothing', '0.1'], { cwd: dir });
   assert.equal(train.code, 0, train.stderr);
+  assert.match(train.stdout, /\(adam lr 0\.002 constant, batch 64, no augmentation, label smoothing 0\.1\)/);
   assert.match(train.stdout, /test accuracy/);
   assert.equal(rows(db, 'SELECT * FROM replays WHERE trial_id IS NULL').length, 1);
 

@@ -11,9 +11,9 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   command: 'replay <trial>',
   describe: "Train a trial's ARCH from scratch on train + validation, test it once, save the model",
   builder: (yargs) =>
-    fullTrainingOptions(yargs, "the experiment's")
+    fullTrainingOptions(yargs, "the experiment's", { lr: "the trial's", batchSize: "the trial's" })
       .positional('trial', { type: 'string', demandOption: true, describe: 'Trial id (see nas best / nas trials) or EXPERIMENT:SEQ' })
-      .example('$0 replay 17 --epochs 30', 'Fully train trial 17 with its hyperparameters') as unknown as Argv<ReplayArgs>,
+      .example('$0 replay 17 --epochs 30', 'Fully train trial 17: its hyperparameters, cosine decay, augmentation') as unknown as Argv<ReplayArgs>,
   handler: async (args) => {
     const checked = checkFullTrainingArgs(args);
     const store = Store.open(args.db, { create: false });

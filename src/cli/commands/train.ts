@@ -5,10 +5,9 @@ import {
   OPTIMIZERS,
   SEARCH_DEFAULTS,
   hyperParamsFor,
+  withRecipe,
   nonNegativeInteger,
   oneOf,
-  positiveInteger,
-  positiveNumber,
   trainModelName,
 } from '../../search/index.js';
 import { loadArchFile, validateArch } from '../../space/index.js';
@@ -18,8 +17,6 @@ import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullT
 interface TrainArgs extends FullTrainingArgs {
   arch: string;
   dataset: string;
-  'batch-size'?: number;
-  lr?: number;
   optimizer?: string;
   seed?: number;
   'val-fraction'?: number;
@@ -31,11 +28,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
   describe: 'Train an ARCH file (JSON or Python-literal) on a dataset, test it once, save the model',
   builder: (yargs) =>
-    fullTrainingOptions(yargs, 'auto', ' (the run is recorded as a replay)')
+    fullTrainingOptions(yargs, 'auto', { lr: String(SEARCH_DEFAULTS.learningRate), batchSize: String(SEARCH_DEFAULTS.batchSize) }, ' (the run is recorded as a replay)')
       .option('arch', { type: 'string', demandOption: true, describe: 'ARCH file: JSON, or the Python-literal ARCH = [...] notation' })
       .option('dataset', { type: 'string', demandOption: true, describe: `Dataset: ${DATASET_NAMES.join(', ')}` })
-      .option('batch-size', { type: 'number', describe: `Batch size [default: ${SEARCH_DEFAULTS.batchSize}]` })
-      .option('lr', { type: 'number', describe: `Learning rate [default: ${SEARCH_DEFAULTS.learningRate}]` })
       .option('optimizer', { type: 'string', describe: `${OPTIMIZERS.join(', ')} [default: ${SEARCH_DEFAULTS.optimizer}]` })
       .option('seed', { type: 'number', describe: `Seed [default: ${SEARCH_DEFAULTS.seed}]` })
       .option('val-fraction', { type: 'number', describe: 'Only shapes the split; all of train + validation is trained on' })
@@ -49,16 +44,17 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     validateArch(arch, { input: info.inputShape, classes: info.numClasses });
     const checked = checkFullTrainingArgs(args);
     const d = SEARCH_DEFAULTS;
-    const hyper = hyperParamsFor(
+    const defaults = hyperParamsFor(
       {
         epochs: checked.epochs,
-        batchSize: positiveInteger('--batch-size', args['batch-size'] ?? d.batchSize),
-        learningRate: positiveNumber('--lr', args.lr ?? d.learningRate),
+        batchSize: d.batchSize,
+        learningRate: d.learningRate,
         optimizer: oneOf('--optimizer', args.optimizer ?? d.optimizer, OPTIMIZERS),
         seed: nonNegativeInteger('--seed', args.seed ?? d.seed),
       },
       0,
     );
+    const hyper = withRecipe(defaults, checked.recipe, checked.epochs);
     const valFraction = args['val-fraction'] ?? d.valFraction;
     const store = Store.open(args.db, { create: true });
     try {

@@ -1,9 +1,22 @@
 import { datasetInfo } from '../../data/index.js';
 import { describeArch } from '../../space/index.js';
 import type { Argv } from 'yargs';
-import { BACKENDS, DEFAULT_REPLAY_EPOCHS, oneOf, positiveInteger, trainFully, type FullTraining } from '../../search/index.js';
+import {
+  BACKENDS,
+  DEFAULT_REPLAY_EPOCHS,
+  REPLAY_RECIPE,
+  oneOf,
+  positiveInteger,
+  positiveNumber,
+  trainFully,
+  type FullTraining,
+  type TrainingRecipe,
+} from '../../search/index.js';
 import { DEFAULT_DB_FILE, type Store } from '../../store/index.js';
-import type { BackendName } from '../../trainer/types.js';
+import { ConfigError } from '../../errors.js';
+import type { BackendName, HyperParams } from '../../trainer/types.js';
+
+const SCHEDULES: readonly HyperParams['schedule'][] = ['constant', 'cosine'];
 import { duration, fixed, percent } from './format.js';
 import { evaluationReport } from './report.js';
 
@@ -19,7 +32,7 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
   if (!json) {
     out.write(
       `training ${describeArch(request.arch)} on ${request.dataset} (train + validation${request.trainLimit ? `, at most ${request.trainLimit} examples` : ''}) ` +
-        `for ${request.hyper.epochs} epochs, then one evaluation on the test set\n`,
+        `for ${request.hyper.epochs} epochs (${recipeLine(request)}), then one evaluation on the test set\n`,
     );
   }
   try {
@@ -48,9 +61,22 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
   }
 }
 
+function recipeLine({ hyper, dataset, labelMode }: FullTraining): string {
+  const augmentation = datasetInfo(dataset, { labelMode }).augmentation;
+  const augment = hyper.augment && augmentation ? `random crop (pad ${augmentation.cropPadding})${augmentation.flip ? ' + flip' : ''}` : 'no augmentation';
+  const extras = [hyper.labelSmoothing > 0 ? `label smoothing ${hyper.labelSmoothing}` : '', hyper.weightDecay > 0 ? `weight decay ${hyper.weightDecay}` : ''];
+  return [`${hyper.optimizer} lr ${hyper.learningRate} ${hyper.schedule}`, `batch ${hyper.batchSize}`, augment, ...extras].filter(Boolean).join(', ');
+}
+
 /** Options that nas replay and nas train share. */
 export interface FullTrainingArgs {
   epochs: number;
+  schedule: string;
+  augment: boolean;
+  'label-smoothing': number;
+  'weight-decay': number;
+  'batch-size'?: number;
+  lr?: number;
   backend?: string;
   'train-limit'?: number;
   'models-dir': string;
@@ -58,9 +84,16 @@ export interface FullTrainingArgs {
   json?: boolean;
 }
 
-export function fullTrainingOptions<T>(yargs: Argv<T>, backendDefault: string, dbNote = ''): Argv<T & FullTrainingArgs> {
+export function fullTrainingOptions<T>(yargs: Argv<T>, backendDefault: string, hyperDefault: { lr: string; batchSize: string }, dbNote = ''): Argv<T & FullTrainingArgs> {
+  const r = REPLAY_RECIPE;
   return yargs
     .option('epochs', { type: 'number', default: DEFAULT_REPLAY_EPOCHS, describe: 'Training epochs' })
+    .option('schedule', { type: 'string', default: r.schedule, describe: 'Learning-rate schedule: constant, or cosine (decays to 0 over the run)' })
+    .option('augment', { type: 'boolean', default: r.augment, describe: "The dataset's standard augmentation (random crop after padding, flip where it keeps the class; --no-augment: none)" })
+    .option('label-smoothing', { type: 'number', default: r.labelSmoothing, describe: 'Label smoothing in [0, 1)' })
+    .option('weight-decay', { type: 'number', default: r.weightDecay, describe: 'L2 weight decay on the kernels' })
+    .option('lr', { type: 'number', describe: `Learning rate [default: ${hyperDefault.lr}]` })
+    .option('batch-size', { type: 'number', describe: `Batch size [default: ${hyperDefault.batchSize}]` })
     .option('backend', { type: 'string', describe: `tfjs backend: ${BACKENDS.join(', ')} [default: ${backendDefault}]` })
     .option('train-limit', { type: 'number', describe: 'Train on at most this many examples (default: all)' })
     .option('models-dir', { type: 'string', default: 'models', describe: 'Folder for the saved model' })
@@ -68,8 +101,21 @@ export function fullTrainingOptions<T>(yargs: Argv<T>, backendDefault: string, d
     .option('json', { type: 'boolean', describe: 'Print the result as JSON' }) as unknown as Argv<T & FullTrainingArgs>;
 }
 
-export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number; backend?: BackendName; trainLimit?: number } {
+export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number; backend?: BackendName; trainLimit?: number; recipe: TrainingRecipe } {
+  const labelSmoothing = args['label-smoothing'];
+  if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new ConfigError(`--label-smoothing must be in [0, 1), not ${labelSmoothing}`);
+  const weightDecay = args['weight-decay'];
+  if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) throw new ConfigError(`--weight-decay must be a number >= 0, not ${weightDecay}`);
+  const recipe: TrainingRecipe = {
+    schedule: oneOf('--schedule', args.schedule, SCHEDULES),
+    augment: args.augment,
+    labelSmoothing,
+    weightDecay,
+  };
+  if (args.lr !== undefined) recipe.learningRate = positiveNumber('--lr', args.lr);
+  if (args['batch-size'] !== undefined) recipe.batchSize = positiveInteger('--batch-size', args['batch-size']);
   return {
+    recipe,
     epochs: positiveInteger('--epochs', args.epochs),
     backend: args.backend === undefined ? undefined : (oneOf('--backend', args.backend, BACKENDS) as BackendName),
     trainLimit: args['train-limit'] === undefined ? undefined : positiveInteger('--train-limit', args['train-limit']),

@@ -28,6 +28,8 @@ export const fer2013: DatasetSpec = {
   description: 'FER2013: 48x48 grayscale faces, 7 emotions (label mode binary: negative vs positive)',
   defaultLabelMode: 'all',
   labelModes: { all: EMOTIONS, binary: BINARY },
+  // A mirrored face keeps its expression.
+  augmentation: { cropPadding: 4, flip: true },
   publishedCounts: { train: 28709 + 3589, test: 3589 },
   requiredFiles: [CSV],
   // Kaggle's download, holding fer2013/fer2013.csv.

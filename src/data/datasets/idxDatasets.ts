@@ -24,6 +24,7 @@ interface IdxDatasetOptions {
   officialBase: string;
   md5: Md5s;
   extraDirs?: string[];
+  augmentation: DatasetSpec['augmentation'];
 }
 
 function idxDataset(options: IdxDatasetOptions): DatasetSpec {
@@ -35,6 +36,7 @@ function idxDataset(options: IdxDatasetOptions): DatasetSpec {
     description: options.description,
     defaultLabelMode: 'default',
     labelModes: { default: options.classNames },
+    augmentation: options.augmentation,
     publishedCounts: { train: 60000, test: 10000 },
     requiredFiles: files,
     candidateDirs: (roots) => [...namedFolders(options.name)(roots), ...(options.extraDirs ?? [])],
@@ -74,6 +76,8 @@ export const mnist = idxDataset({
   name: 'mnist',
   description: 'MNIST: 28x28 grayscale handwritten digits, 10 classes',
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  // Small shifts only: a mirrored digit is another glyph (or another digit).
+  augmentation: { cropPadding: 2, flip: false },
   officialBase: 'https://ossci-datasets.s3.amazonaws.com/mnist/',
   md5: {
     trainImages: 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
@@ -87,6 +91,8 @@ export const fashionMnist = idxDataset({
   name: 'fashion-mnist',
   description: 'Fashion-MNIST: 28x28 grayscale Zalando article images, 10 classes',
   classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+  // Every class is itself mirrored (a left shoe is still a shoe); the articles are centred, so shifts stay small.
+  augmentation: { cropPadding: 2, flip: true },
   officialBase: 'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
   md5: {
     trainImages: '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
