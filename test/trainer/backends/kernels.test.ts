@@ -136,6 +136,49 @@ describe('the package\'s own wasm AvgPoolGrad matches cpu (kept, not overridden)
   ]);
 });
 
+describe('wasm Tile and Mean overrides match cpu', () => {
+  const tiles: { shape: number[]; reps: number[] }[] = [
+    { shape: [1, 1, 1, 5], reps: [3, 4, 2, 1] },
+    { shape: [2, 3, 1, 4], reps: [2, 1, 3, 2] },
+    { shape: [7], reps: [3] },
+    { shape: [2, 3], reps: [1, 1] },
+    { shape: [3, 1, 2], reps: [2, 5, 1] },
+  ];
+  for (const t of tiles) {
+    it(`tile ${t.shape.join('x')} by ${t.reps.join('x')}`, async () => {
+      await assertSameOnBothBackends([randomInput(t.shape, 5)], (x) => [tf.tile(x, t.reps)]);
+      const [wasmInts] = await runOn('wasm', [randomInput(t.shape, 6)], (x) => [tf.tile(tf.cast(tf.mul(x, 100), 'int32'), t.reps)]);
+      const [cpuInts] = await runOn('cpu', [randomInput(t.shape, 6)], (x) => [tf.tile(tf.cast(tf.mul(x, 100), 'int32'), t.reps)]);
+      assert.deepEqual(Array.from(wasmInts), Array.from(cpuInts), 'int32 too');
+    });
+  }
+
+  it('means over leading axes (batch-norm moments), with and without keepDims, and other axes as before', async () => {
+    await assertSameOnBothBackends([randomInput([6, 5, 7, 3], 9)], (x) => [
+      tf.mean(x, [0, 1, 2]),
+      tf.mean(x, [0, 1, 2], true),
+      tf.mean(x.reshape([210, 3]), 0),
+      tf.mean(x, [1, 2]),
+      tf.mean(x, -1),
+      tf.mean(x),
+    ]);
+  });
+
+  it('batch-norm gradients (tile of the scale, moments) match cpu', async () => {
+    const x = randomInput([4, 5, 6, 3], 12);
+    const r = randomInput([4, 5, 6, 3], 13);
+    const gamma = randomInput([3], 14);
+    const beta = randomInput([3], 15);
+    await assertSameOnBothBackends([x, r, gamma, beta], (xt, rt, g, b) => {
+      const loss = (a: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor) => {
+        const { mean, variance } = tf.moments(a, [0, 1, 2]);
+        return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, offset, scale, 1e-3), rt));
+      };
+      return tf.grads(loss)([xt, g, b]);
+    });
+  });
+});
+
 describe('wasm BatchMatMul and Sum overrides match cpu', () => {
   const products: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
     { a: [7, 5], b: [5, 3], transposeA: false, transposeB: false },

@@ -6,7 +6,9 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { identityOverride } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { meanOverride } from './mean.js';
 import { sumOverride } from './sum.js';
+import { tileOverride } from './tile.js';
 
 /** Kernels written here from scratch (replacing the package's version where it has one). */
 const NEW_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig, adamUpdateConfig];
@@ -16,6 +18,8 @@ const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> 
   BatchMatMul: batchMatMulOverride,
   Identity: identityOverride,
   Sum: sumOverride,
+  Mean: meanOverride,
+  Tile: tileOverride,
 };
 
 const originals = new Map<string, tf.KernelConfig>();

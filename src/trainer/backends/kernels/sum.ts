@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelComposer, wasmOverride } from './compose.js';
+import { reducesLeadingAxes } from './mean.js';
 
 interface Attrs {
   axis: number | number[];
@@ -15,10 +16,8 @@ interface Attrs {
 function sum(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs, original: tf.KernelConfig): tf.TensorInfo {
   const { x } = inputs;
   const rank = x.shape.length;
-  const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q);
   const k = new KernelComposer(backend, 'Sum');
-  const leading = rank >= 2 && x.dtype === 'float32' && axes.length === rank - 1 && axes.every((axis, i) => axis === i);
-  if (!leading) return k.finish(k.runConfig(original, { x }, { ...attrs })[0]);
+  if (!reducesLeadingAxes(x, attrs.axis)) return k.finish(k.runConfig(original, { x }, { ...attrs })[0]);
   const channels = x.shape[rank - 1];
   const rows = tf.util.sizeFromShape(x.shape) / channels;
   const mean = k.run('AvgPool', { x: k.reshape(x, [1, rows, 1, channels]) }, { filterSize: [rows, 1], strides: [1, 1], pad: 'valid' });
