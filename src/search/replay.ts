@@ -40,6 +40,8 @@ export interface FullTraining {
   /** Train on at most this many examples (default: the whole training set). */
   trainLimit?: number;
   backend: BackendName;
+  /** wasm threads (default: one per core). */
+  threads?: number;
   /** Folder under which the model's own folder is made. */
   modelsDir: string;
   /** Name of the model's folder. */
@@ -100,7 +102,7 @@ export async function trainFully(store: Store, trialId: number | null, request: 
 export function replayRequestOf(
   trial: TrialRecord,
   experiment: { name: string; config: Record<string, unknown> },
-  overrides: { epochs?: number; recipe?: TrainingRecipe; backend?: BackendName; trainLimit?: number; modelsDir: string },
+  overrides: { epochs?: number; recipe?: TrainingRecipe; backend?: BackendName; trainLimit?: number; threads?: number; modelsDir: string },
 ): FullTraining {
   if (typeof trial.arch === 'string') throw new ConfigError(`trial ${trial.id} is a cell architecture; only layer ARCHs can be replayed`);
   const config = experiment.config as unknown as SearchConfig;
@@ -117,6 +119,7 @@ export function replayRequestOf(
   if (config.dataDir !== undefined) request.dataDir = config.dataDir;
   if (config.labelMode !== undefined) request.labelMode = config.labelMode;
   if (overrides.trainLimit !== undefined) request.trainLimit = overrides.trainLimit;
+  if (overrides.threads !== undefined) request.threads = overrides.threads;
   return request;
 }
 
@@ -134,5 +137,5 @@ function stamp(): string {
 
 function createReplayEvaluator(request: FullTraining): Evaluator {
   if (process.env[FAKE_EVALUATOR_ENV]) throw new ConfigError(`${FAKE_EVALUATOR_ENV} is set: replays need the real trainer`);
-  return createTrainerPool({ size: 1, backend: request.backend });
+  return createTrainerPool({ size: 1, backend: request.backend, threads: request.threads });
 }

@@ -4,7 +4,7 @@ import { ConfigError, StoreError } from '../errors.js';
 import { bindSpace } from '../space/index.js';
 import type { ProblemSpec } from '../space/types.js';
 import { Store, type ExperimentRecord } from '../store/index.js';
-import { createTrainerPool } from '../trainer/index.js';
+import { createTrainerPool, threadsPerWorker } from '../trainer/index.js';
 import { configDifferences, positiveInteger, positiveNumber, resolveSearchConfig, type SearchOptions } from './config.js';
 import { createFakeEvaluator, FAKE_EVALUATOR_ENV } from './fake-evaluator.js';
 import { killHookFromEnv, type KillHook } from './kill-points.js';
@@ -20,6 +20,8 @@ export interface SearchRequest {
   dbFile: string;
   concurrency?: number;
   gpus?: string[];
+  /** wasm threads per worker (default: the cores shared out between the workers). */
+  threads?: number;
   timeLimitSeconds?: number;
   onEvent?: (event: SearchEvent) => void;
   signal?: AbortSignal;
@@ -89,6 +91,7 @@ function resolveRunOptions(request: SearchRequest): RunOptions {
   const run: RunOptions = { concurrency: positiveInteger('--concurrency', request.concurrency ?? 1) };
   if (request.gpus?.length) run.concurrency = request.gpus.length;
   if (request.timeLimitSeconds !== undefined) run.timeLimitSeconds = positiveNumber('--time-limit', request.timeLimitSeconds);
+  run.threads = request.threads === undefined ? threadsPerWorker(run.concurrency) : positiveInteger('--threads', request.threads);
   for (const gpu of request.gpus ?? []) {
     if (!/^\d+$/.test(gpu)) throw new ConfigError(`--gpus takes device numbers such as 0,1, not '${gpu}'`);
   }
@@ -147,5 +150,5 @@ async function ensureDataset(config: SearchConfig): Promise<void> {
 function createEvaluator(config: SearchConfig, run: RunOptions, gpus: string[] | undefined, problem: ProblemSpec): Evaluator {
   const fake = process.env[FAKE_EVALUATOR_ENV];
   if (fake) return createFakeEvaluator(problem, Number(fake.split(':')[1] ?? 0));
-  return createTrainerPool({ size: run.concurrency, backend: config.backend, gpus });
+  return createTrainerPool({ size: run.concurrency, backend: config.backend, gpus, threads: run.threads });
 }

@@ -47,6 +47,8 @@ export interface SearchConfig {
 /** Choices of one run of an experiment that do not change its results. */
 export interface RunOptions {
   concurrency: number;
+  /** wasm threads in each worker. */
+  threads?: number;
   /** Stop launching trials after this many seconds of this run; running ones finish. */
   timeLimitSeconds?: number;
 }

@@ -8,4 +8,4 @@ export { runTrainJob, type JobContext } from './train/job.js';
 export { learningRateAt } from './train/schedule.js';
 export { hyperParams } from './train/defaults.js';
 export { DatasetCache } from './data-cache.js';
-export { createTrainerPool, type PoolOptions } from './pool/pool.js';
+export { createTrainerPool, threadsPerWorker, type PoolOptions } from './pool/pool.js';

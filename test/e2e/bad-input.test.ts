@@ -27,6 +27,7 @@ test('bad input is a one-line error with exit code 2 and writes nothing', async 
   assertOneLineError(await runCli([...SEARCH, '--dataset', 'imagenet'], cwd), /imagenet/);
   assertOneLineError(await runCli([...SEARCH, '--dataset', 'synthetic', '--space', badSpace], cwd), /bad-space\.json/);
   assertOneLineError(await runCli([...SEARCH, '--dataset', 'synthetic', '--trials', '0'], cwd), /--trials must be a positive integer/);
+  assertOneLineError(await runCli([...SEARCH, '--dataset', 'synthetic', '--threads', '0'], cwd), /--threads must be a positive integer/);
   assertOneLineError(await runCli([...SEARCH, '--dataset', 'synthetic', '--db', notSqlite], cwd), /not a SQLite database/);
   assertOneLineError(await runCli(['best', '--db', notSqlite], cwd), /not a SQLite database/);
   assertOneLineError(await runCli(['replay', '42'], cwd), /no database at results\.db/);

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArch } from '../../src/space/index.js';
-import { createTrainerPool } from '../../src/trainer/index.js';
+import os from 'node:os';
+import { createTrainerPool, threadsPerWorker } from '../../src/trainer/index.js';
 import type { EpochMetrics, TrainJob } from '../../src/trainer/types.js';
 import { hyper } from './helpers.js';
 
@@ -139,5 +140,14 @@ describe('createTrainerPool with GPUs', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('threadsPerWorker', () => {
+  it('shares the cores out between the workers, at least one thread each', () => {
+    const cores = os.availableParallelism();
+    assert.equal(threadsPerWorker(1), cores);
+    assert.equal(threadsPerWorker(2), Math.max(1, Math.floor(cores / 2)));
+    assert.equal(threadsPerWorker(cores * 3), 1);
   });
 });

@@ -18,6 +18,7 @@ interface SearchArgs {
   lr?: number;
   optimizer?: string;
   concurrency?: number;
+  threads?: number;
   gpus?: string;
   seed?: number;
   name?: string;
@@ -57,6 +58,7 @@ function builder(yargs: Argv): Argv<SearchArgs> {
     .option('lr', { type: 'number', describe: `Learning rate [default: ${d.learningRate}]` })
     .option('optimizer', { type: 'string', describe: `${OPTIMIZERS.join(', ')} [default: ${d.optimizer}]` })
     .option('concurrency', { type: 'number', describe: 'Trials trained at once, each in its own worker process [default: 1]' })
+    .option('threads', { type: 'number', describe: 'wasm threads per worker [default: the cores divided among the --concurrency workers]' })
     .option('gpus', { type: 'string', describe: 'GPU ids, e.g. 0,1: one worker per GPU (CUDA_VISIBLE_DEVICES)' })
     .option('seed', { type: 'number', describe: `Seed of the whole search (same seed, same architectures) [default: ${d.seed}]` })
     .option('name', { type: 'string', describe: 'Experiment name [default: DATASET-SPACE-STRATEGY-seedSEED]' })
@@ -131,6 +133,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
         resume: args.resume ?? false,
         dbFile: args.db,
         concurrency: args.concurrency,
+        threads: args.threads,
         gpus: args.gpus?.split(',').map((gpu) => gpu.trim()).filter(Boolean),
         timeLimitSeconds: args['time-limit'],
         onEvent: progressRenderer(mode),

@@ -70,6 +70,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           valFraction,
           splitSeed: hyper.seed,
           trainLimit: checked.trainLimit,
+          threads: checked.threads,
           backend: checked.backend ?? 'auto',
           modelsDir: args['models-dir'],
           modelName: trainModelName(arch),

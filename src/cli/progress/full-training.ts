@@ -77,6 +77,7 @@ export interface FullTrainingArgs {
   'weight-decay': number;
   'batch-size'?: number;
   lr?: number;
+  threads?: number;
   backend?: string;
   'train-limit'?: number;
   'models-dir': string;
@@ -95,13 +96,14 @@ export function fullTrainingOptions<T>(yargs: Argv<T>, backendDefault: string, h
     .option('lr', { type: 'number', describe: `Learning rate [default: ${hyperDefault.lr}]` })
     .option('batch-size', { type: 'number', describe: `Batch size [default: ${hyperDefault.batchSize}]` })
     .option('backend', { type: 'string', describe: `tfjs backend: ${BACKENDS.join(', ')} [default: ${backendDefault}]` })
+    .option('threads', { type: 'number', describe: 'wasm threads [default: one per core]' })
     .option('train-limit', { type: 'number', describe: 'Train on at most this many examples (default: all)' })
     .option('models-dir', { type: 'string', default: 'models', describe: 'Folder for the saved model' })
     .option('db', { type: 'string', default: DEFAULT_DB_FILE, describe: `Results database${dbNote}` })
     .option('json', { type: 'boolean', describe: 'Print the result as JSON' }) as unknown as Argv<T & FullTrainingArgs>;
 }
 
-export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number; backend?: BackendName; trainLimit?: number; recipe: TrainingRecipe } {
+export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number; backend?: BackendName; trainLimit?: number; threads?: number; recipe: TrainingRecipe } {
   const labelSmoothing = args['label-smoothing'];
   if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new ConfigError(`--label-smoothing must be in [0, 1), not ${labelSmoothing}`);
   const weightDecay = args['weight-decay'];
@@ -116,6 +118,7 @@ export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number;
   if (args['batch-size'] !== undefined) recipe.batchSize = positiveInteger('--batch-size', args['batch-size']);
   return {
     recipe,
+    threads: args.threads === undefined ? undefined : positiveInteger('--threads', args.threads),
     epochs: positiveInteger('--epochs', args.epochs),
     backend: args.backend === undefined ? undefined : (oneOf('--backend', args.backend, BACKENDS) as BackendName),
     trainLimit: args['train-limit'] === undefined ? undefined : positiveInteger('--train-limit', args['train-limit']),

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BackendName, FailureCause, RunHooks, TrainJob, TrainOutcome, TrainerPool } from '../types.js';
 import { causeOfExit } from './failure.js';
@@ -14,6 +15,14 @@ export interface PoolOptions {
   threads?: number;
   /** Node options of the worker processes, e.g. ['--max-old-space-size=4096']. */
   execArgv?: string[];
+}
+
+/**
+ * The wasm threads each of `workers` CPU workers gets when they share the machine: one per core between them, at
+ * least one (more threads than cores only makes the workers wait for each other).
+ */
+export function threadsPerWorker(workers: number): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));
 }
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
