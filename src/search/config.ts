@@ -3,7 +3,7 @@ import type { StrategyName } from '../controller/types.js';
 import { DATASET_NAMES, datasetInfo } from '../data/index.js';
 import type { DatasetName } from '../data/types.js';
 import { ConfigError } from '../errors.js';
-import { loadSpace } from '../space/index.js';
+import { defaultMaxMacs, loadSpace } from '../space/index.js';
 import type { BackendName } from '../trainer/types.js';
 import type { Objective, PruneMode, SearchConfig } from './types.js';
 
@@ -83,7 +83,7 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
   const dataset = oneOf('--dataset', datasetName, DATASET_NAMES) as DatasetName;
   const labelMode = options.labelMode ?? base?.labelMode;
   datasetInfo(dataset, { labelMode });
-  const { space, spaceDefinition } = resolveSpace(options.space ?? (base ? undefined : DEFAULT_SPACES[dataset]), base);
+  const { space, spaceDefinition } = resolveSpace(options.space, base, dataset);
   const d = base ?? SEARCH_DEFAULTS;
   const strategy = oneOf('--strategy', options.strategy ?? d.strategy, STRATEGY_NAMES) as StrategyName;
   const strategyOptions: SearchConfig['strategyOptions'] =
@@ -125,18 +125,14 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
 }
 
 /** A resumed experiment keeps the space definition it stored, even if the file changed or moved since. */
-function resolveSpace(given: string | undefined, base?: SearchConfig): Pick<SearchConfig, 'space' | 'spaceDefinition'> {
+function resolveSpace(given: string | undefined, base: SearchConfig | undefined, dataset: DatasetName): Pick<SearchConfig, 'space' | 'spaceDefinition'> {
   if (given === undefined && base) return { space: base.space, spaceDefinition: base.spaceDefinition };
-  const space = given as string;
+  const space = given ?? DEFAULT_SPACES[dataset];
   const spaceDefinition = loadSpace(space);
   if (spaceDefinition.kind !== 'layers') {
     throw new ConfigError(`space '${space}' is a ${spaceDefinition.kind} cell space; nas search trains CNNs from layer spaces only`);
   }
   return { space, spaceDefinition };
-}
-
-function defaultMaxMacs(space: SearchConfig['spaceDefinition']): number | undefined {
-  return space.kind === 'layers' ? space.defaultMaxMacs : undefined;
 }
 
 /** Settings that may differ between runs of one experiment without changing what it proposes. */

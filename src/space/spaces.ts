@@ -47,6 +47,11 @@ export function checkSpace(raw: unknown, where = 'space'): SpaceDefinition {
   throw new SpaceError(`${where}: kind: must be "layers" or "nb201", not ${JSON.stringify(record.kind)}`);
 }
 
+/** The MAC cap a search in this space uses when none is given (layer spaces may declare one). */
+export function defaultMaxMacs(space: SpaceDefinition): number | undefined {
+  return space.kind === 'layers' ? space.defaultMaxMacs : undefined;
+}
+
 export function bindSpace(space: SpaceDefinition, problem: ProblemSpec): DecisionProcess {
   if (problem.maxParams !== undefined && !(problem.maxParams > 0)) {
     throw new SpaceError(`the parameter cap must be positive, not ${problem.maxParams}`);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_SPACES, resolveSearchConfig } from '../../src/search/index.js';
 import { loadSpace } from '../../src/space/index.js';
+import { shippedFile } from '../../src/util/paths.js';
 import { tmpDir } from './helpers.js';
 
 test('without --space a search uses the space made for the dataset, with that space\'s default MAC cap', () => {
@@ -37,4 +39,15 @@ test('a resumed search keeps its stored space and cap, even when the defaults wo
   assert.equal(resumed.maxMacs, undefined, 'no default cap is added on resume');
   const capped = resolveSearchConfig({ dataset: 'fashion-mnist' });
   assert.equal(resolveSearchConfig({}, { ...capped }).maxMacs, 2_000_000);
+});
+
+test('nas space sample applies the space\'s default MAC cap unless --max-macs is given, as nas search does', () => {
+  const macsOf = (args: string[]): number[] => {
+    const run = spawnSync(process.execPath, [shippedFile('dist', 'src', 'cli', 'main.js'), 'space', 'sample', 'fashion', '--dataset', 'fashion-mnist', '--count', '60', ...args], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    return run.stdout.trim().split('\n').map((line) => Number(/([\d,]+) MACs/.exec(line)![1].replace(/,/g, '')));
+  };
+  assert.ok(macsOf([]).every((macs) => macs <= 2_000_000));
+  const wider = macsOf(['--max-macs', '50000000']);
+  assert.ok(wider.some((macs) => macs > 2_000_000) && wider.every((macs) => macs <= 50_000_000));
 });

@@ -3,6 +3,7 @@ import seedrandom from 'seedrandom';
 import { ConfigError } from '../../errors.js';
 import {
   bindSpace,
+  defaultMaxMacs,
   describeArch,
   inferCost,
   listShippedSpaces,
@@ -82,8 +83,8 @@ const sampleCommand: CommandModule<ProblemArgs, SampleArgs> = {
 
 /** Without --max-macs, a space's own default MAC cap applies, as it does in `nas search`. */
 function withSpaceCap(problem: ProblemSpec, space: SpaceDefinition, args: ProblemArgs): ProblemSpec {
-  if (args['max-macs'] !== undefined || space.kind !== 'layers' || space.defaultMaxMacs === undefined) return problem;
-  return { ...problem, maxMacs: space.defaultMaxMacs };
+  const cap = defaultMaxMacs(space);
+  return args['max-macs'] !== undefined || cap === undefined ? problem : { ...problem, maxMacs: cap };
 }
 
 const listCommand: CommandModule<ProblemArgs, ProblemArgs> = {

@@ -90,7 +90,7 @@ export function fullTrainingOptions<T>(yargs: Argv<T>, backendDefault: string, h
   return yargs
     .option('epochs', { type: 'number', default: DEFAULT_REPLAY_EPOCHS, describe: 'Training epochs' })
     .option('schedule', { type: 'string', default: r.schedule, describe: 'Learning-rate schedule: constant, or cosine (decays to 0 over the run)' })
-    .option('augment', { type: 'boolean', default: r.augment, describe: "The dataset's standard augmentation (random crop after padding, flip where it keeps the class; --no-augment: none)" })
+    .option('augment', { type: 'boolean', default: r.augment, describe: "The dataset's standard augmentation: random crop after zero padding, and a flip where it keeps the class (for long runs of networks that overfit)" })
     .option('label-smoothing', { type: 'number', default: r.labelSmoothing, describe: 'Label smoothing in [0, 1)' })
     .option('weight-decay', { type: 'number', default: r.weightDecay, describe: 'L2 weight decay on the kernels' })
     .option('lr', { type: 'number', describe: `Learning rate [default: ${hyperDefault.lr}]` })

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Issue 7: a REINFORCE search and a random search on Fashion-MNIST under the same budget, then a replay of
+# each search's best trial. See README.md beside this file for the recipe and BENCHMARKS.md for the results.
+#
+#   experiments/fashion-proof/run.sh search     both searches at once, one core each (75 min)
+#   experiments/fashion-proof/run.sh replay S   replay the best trial of strategy S (reinforce or random)
+#   experiments/fashion-proof/run.sh hashes S   the architecture hashes of strategy S's search, in order
+#
+# Run from the repository root after `npm ci && npm run build`. Results go to runs/fashion-proof.db
+# (not committed). An interrupted search continues where it stopped when `search` is run again (its
+# --time-limit counts that run only: give it what is left of the budget).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+NAS=(node dist/src/cli/main.js)
+DB=runs/fashion-proof.db
+mkdir -p runs
+
+# The budget: no new trial starts after 75 minutes, so each search ends within 90 with its last trial.
+SEARCH_BUDGET_S=4500
+# The proxy each trial trains with: 2 epochs on a stratified 8,000-image subset, scored on the 6,000-image
+# validation split (10 % of the training set); the test set is never read by a search.
+SEARCH=(search --dataset fashion-mnist --space fashion --max-macs 5000000 --epochs 2 --train-limit 8000
+        --seed 1 --trials 1000 --threads 1 --time-limit "$SEARCH_BUDGET_S" --db "$DB")
+# The replay recipe: all 60,000 training images, cosine decay, the dataset's augmentation (crop 2, flip).
+REPLAY=(--epochs 30 --augment --db "$DB")
+
+case "${1:-}" in
+  search)
+    "${NAS[@]}" "${SEARCH[@]}" --strategy reinforce --name fashion-proof-reinforce > runs/fashion-proof-reinforce.log 2>&1 &
+    "${NAS[@]}" "${SEARCH[@]}" --strategy random --name fashion-proof-random > runs/fashion-proof-random.log 2>&1 &
+    wait
+    ;;
+  replay)
+    strategy=${2:?reinforce or random}
+    best=$("${NAS[@]}" best --experiment "fashion-proof-$strategy" --json --db "$DB" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].id))')
+    "${NAS[@]}" replay "$best" "${REPLAY[@]}"
+    ;;
+  hashes)
+    strategy=${2:?reinforce or random}
+    "${NAS[@]}" trials --experiment "fashion-proof-$strategy" --json --db "$DB" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const t of JSON.parse(s))console.log(t.seq,t.hash)})'
+    ;;
+  *)
+    sed -n '2,9p' "$0"
+    exit 2
+    ;;
+esac
