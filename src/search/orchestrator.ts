@@ -360,7 +360,11 @@ class SearchRun {
     const remaining = Math.max(0, target - this.finished);
     if (this.trainSeconds.length === 0) return { done: this.finished, target, etaSeconds: remaining === 0 ? 0 : null };
     const mean = this.trainSeconds.reduce((a, b) => a + b, 0) / this.trainSeconds.length;
-    return { done: this.finished, target, etaSeconds: (mean * remaining) / Math.max(1, this.deps.run.concurrency) };
+    const byTrials = (mean * remaining) / Math.max(1, this.deps.run.concurrency);
+    const limit = this.deps.run.timeLimitSeconds;
+    // With a time limit, no trial starts after it: the search ends then, give or take the trials in flight.
+    const byTime = limit === undefined ? Infinity : Math.max(0, limit - (Date.now() - this.startedAt) / 1000) + mean;
+    return { done: this.finished, target, etaSeconds: Math.min(byTrials, byTime) };
   }
 
   private emitTrialEnd(trial: TrialRecord, result: TrialResult): void {

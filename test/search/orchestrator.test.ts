@@ -130,6 +130,8 @@ test('the time limit stops launching trials; the experiment stays resumable', as
   assert.equal(run.summary.status, 'stopped');
   assert.ok(run.events.some((e) => e.type === 'stopping' && e.reason === 'time-limit'));
   assert.ok(run.summary.finished >= 1 && run.summary.finished < 12, `${run.summary.finished} finished`);
+  const etas = run.events.flatMap((e) => ('progress' in e && e.progress.etaSeconds !== null ? [e.progress.etaSeconds] : []));
+  assert.ok(etas.length > 0 && etas.every((eta) => eta < 1), `the ETA is bounded by the time limit, not the 12 trials: ${etas.join(', ')}`);
   const rest = await search(db);
   assert.equal(rest.summary.status, 'completed');
   assert.equal(rest.summary.finished, 12);
