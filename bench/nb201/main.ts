@@ -14,6 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../src/controller/index.js';
 import { readTable, TabularEvaluator, tableScore, type BenchmarkTable } from '../../src/tabular/index.js';
 import { bindSpace, loadSpace } from '../../src/space/index.js';
+import seedrandom from 'seedrandom';
 import { runSearch } from './search-run.js';
 
 interface RunRecord {
@@ -44,6 +45,7 @@ const argv = yargs(hideBin(process.argv))
   .option('options', { type: 'string', describe: 'JSON strategy options, e.g. {"learningRate":0.05} (with --strategy)' })
   .option('reward-column', { type: 'string', default: 'cifar10_valid_acc_12ep' })
   .option('score-column', { type: 'string', default: 'cifar10_test_acc_200ep' })
+  .option('reward-noise', { type: 'number', default: 0, describe: 'std of Gaussian noise added once to each arch\'s reward in a run (a noisy proxy; repeats get the same noisy value)' })
   .option('out', { type: 'string', describe: 'write one JSON line per run' })
   .option('jobs', { type: 'number', default: 2, describe: 'parallel worker processes' })
   .option('backend', { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm', describe: 'tfjs backend for reinforce' })
@@ -114,11 +116,21 @@ function runOne(table: BenchmarkTable, { strategy, run }: Task): RunRecord {
   const space = bindSpace(loadSpace('nb201'), { input: [32, 32, 3], classes: 10 });
   const instance = createStrategy(strategy, { process: space, seed: run, options: strategyOptions });
   try {
-    const result = runSearch(instance, space, new TabularEvaluator(table), argv.budget, argv['max-samples']);
+    const result = runSearch(instance, space, new TabularEvaluator(table), argv.budget, argv['max-samples'], noisyReward(run, argv['reward-noise']));
     return { strategy, run, ...result, score: tableScore(table, result.arch), seconds: (performance.now() - started) / 1000 };
   } finally {
     instance.dispose();
   }
+}
+
+/** The same Gaussian noise for an arch every time it is evaluated in a run, as a stored proxy reward. */
+function noisyReward(run: number, std: number): ((arch: string, reward: number) => number) | undefined {
+  if (!(std > 0)) return undefined;
+  return (arch, reward) => {
+    const random = seedrandom(`${run}:${arch}`);
+    const gaussian = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    return reward + std * gaussian;
+  };
 }
 
 function columns() {

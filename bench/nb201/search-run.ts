@@ -14,7 +14,14 @@ export interface RunResult {
  * gets its stored reward back without counting (at most `maxSamples` samples in all). The chosen
  * architecture is the one with the best reward found.
  */
-export function runSearch(strategy: Strategy, process: DecisionProcess, evaluator: TabularEvaluator, budget: number, maxSamples: number): RunResult {
+export function runSearch(
+  strategy: Strategy,
+  process: DecisionProcess,
+  evaluator: TabularEvaluator,
+  budget: number,
+  maxSamples: number,
+  noise?: (arch: string, reward: number) => number,
+): RunResult {
   const seen = new Map<string, number>();
   let samples = 0;
   let best = { arch: '', reward: -Infinity };
@@ -27,7 +34,7 @@ export function runSearch(strategy: Strategy, process: DecisionProcess, evaluato
       if (stored === undefined && seen.size >= budget) break;
       if (samples >= maxSamples) break;
       samples++;
-      const reward = stored ?? evaluator.reward(candidate.arch);
+      const reward = stored ?? (noise ? noise(candidate.arch, evaluator.reward(candidate.arch)) : evaluator.reward(candidate.arch));
       if (stored === undefined) {
         seen.set(candidate.arch, reward);
         if (reward > best.reward) best = { arch: candidate.arch, reward };

@@ -62,3 +62,33 @@ test('diagnostics: mean reward, baseline from the first batch, advantage spread'
   assert.ok(second.entropy > 0 && second.entropy <= 3 * Math.log(4) + 1e-6);
   strategy.dispose();
 });
+
+test("repeats: 'skip' counts a sequence only the first time, 'once' once per batch, 'learn' every time", () => {
+  const process = flatSpace(3, 4);
+  const same = [1, 2, 3];
+  const updates = (repeats: string, batches: number[][][], rewards: number[][]): Diagnostics[] => {
+    const strategy = createStrategy('reinforce', { process, seed: 9, options: { batchSize: 4, repeats } });
+    const out = batches.map((batch, b) => strategy.tell(batch.map((decisions, i) => ({ decisions, reward: rewards[b][i] })))!);
+    strategy.dispose();
+    return out;
+  };
+  const spread = (values: number[]): number => {
+    const m = values.reduce((a, b) => a + b, 0) / values.length;
+    return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
+  };
+  // Batch 1: four new sequences (baseline 3). Batch 2: `same` twice (told in batch 1 too), then two new ones.
+  const batches = [[same, [0, 0, 0], [1, 1, 1], [2, 2, 2]], [same, same, [3, 3, 3], [0, 1, 2]]];
+  const rewards = [[1, 2, 3, 6], [5, 5, 1, 7]];
+  const [learn1, learn2] = updates('learn', batches, rewards);
+  const [skip1, skip2] = updates('skip', batches, rewards);
+  const [, once2] = updates('once', batches, rewards);
+  assert.deepEqual(skip1, learn1, 'a batch of new sequences is the same either way');
+  assert.ok(Math.abs(learn2.advantageStd - spread([5, 5, 1, 7])) < 1e-9, 'learn counts all four');
+  assert.ok(Math.abs(once2.advantageStd - spread([5, 1, 7])) < 1e-9, 'once counts the repeat once');
+  assert.ok(Math.abs(skip2.advantageStd - spread([1, 7])) < 1e-9, 'skip counts only the new ones');
+  assert.ok(Math.abs(skip2.baseline - (0.9 * 3 + 0.1 * 4)) < 1e-9, 'the baseline follows the counted rewards');
+  const [, allRepeats] = updates('skip', [batches[0], [same, same, same, same]], [rewards[0], [9, 9, 9, 9]]);
+  assert.equal(allRepeats.advantageStd, 0);
+  assert.equal(allRepeats.baseline, 3, 'nothing new: the baseline stays');
+  assert.throws(() => createStrategy('reinforce', { process, seed: 1, options: { repeats: 'never' } }), /repeats.*skip, once or learn/);
+});

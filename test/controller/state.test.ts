@@ -6,11 +6,15 @@ import { layerSpace } from './toy-spaces.js';
 
 const reward = (d: number[]) => d.reduce((a, b, i) => a + ((b * (i + 1)) % 5), 0) / 10;
 
-for (const name of STRATEGY_NAMES) {
+const CASES: { name: StrategyName; options: Record<string, unknown> }[] = [
+  ...STRATEGY_NAMES.map((name) => ({ name, options: { batchSize: 4 } })),
+  { name: 'reinforce', options: { batchSize: 4, repeats: 'skip' } },
+];
+
+for (const { name, options } of CASES) {
   for (const midBatch of [false, true]) {
-    test(`${name}: restore continues exactly like an uninterrupted run${midBatch ? ' (saved between tells of one batch)' : ''}`, () => {
+    test(`${name}${options.repeats ? ` (repeats ${options.repeats})` : ''}: restore continues exactly like an uninterrupted run${midBatch ? ' (saved between tells of one batch)' : ''}`, () => {
       const process = layerSpace();
-      const options = { batchSize: 4 };
       // Run A: k rounds, save, m more rounds.
       const a = createStrategy(name, { process, seed: 11, options });
       const tellSize = midBatch ? 3 : 4;

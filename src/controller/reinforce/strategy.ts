@@ -28,6 +28,12 @@ export const REINFORCE_DEFAULTS = {
   historySize: 50,
   collapseEntropy: 0.05,
   collapseWindow: 10,
+  /**
+   * What a sequence told again teaches: 'learn' treats it as new; 'once' counts it once per batch; 'skip'
+   * counts it only the first time it is ever told (no advantage after that, and left out of the others').
+   * 'learn' stays the default: on NB-201, with and without reward noise, the others were no better.
+   */
+  repeats: 'learn' as 'skip' | 'once' | 'learn',
 };
 
 export type ReinforceOptions = typeof REINFORCE_DEFAULTS;
@@ -41,6 +47,8 @@ interface SavedReinforce {
   rng: object;
   pending: Feedback[];
   collapse: CollapseState;
+  /** Every sequence told so far (comma-joined choices), for `repeats`; absent in states saved before it existed. */
+  told?: string[];
 }
 
 /**
@@ -60,6 +68,7 @@ export class ReinforceStrategy implements Strategy {
   private updates = 0;
   private pending: Feedback[] = [];
   private collapse = initialCollapseState();
+  private told = new Set<string>();
   private readonly stepCache = new Map<string, NextDecision[]>();
 
   constructor(ctx: StrategyContext, saved?: Uint8Array) {
@@ -82,6 +91,7 @@ export class ReinforceStrategy implements Strategy {
         step,
       });
       ({ baseline: this.baseline, updates: this.updates, pending: this.pending, collapse: this.collapse } = state);
+      this.told = new Set(state.told ?? []);
     } else {
       this.rng = createRng(ctx.seed);
       this.policy = new LstmPolicy(choices, this.options.hiddenSize, this.positions(), { rng: this.rng, range: this.options.initRange });
@@ -120,6 +130,7 @@ export class ReinforceStrategy implements Strategy {
       rng: this.rng.state(),
       pending: this.pending,
       collapse: this.collapse,
+      ...(this.told.size > 0 ? { told: [...this.told] } : {}),
     };
     return encodeState(this.name, state);
   }
@@ -140,10 +151,8 @@ export class ReinforceStrategy implements Strategy {
   }
 
   private update(batch: Feedback[]): Diagnostics {
-    const rewards = batch.map((f) => f.reward);
     const trajectories = batch.map((f) => this.trajectoryOf(f.decisions));
-    const { advantages, rawStd, next } = computeAdvantages(rewards, this.options, this.baseline);
-    this.baseline = next;
+    const { advantages, rawStd } = this.advantagesOf(batch);
     let entropyRows: number[][] = [];
     let gradNorm = 0;
     for (let s = 0; s < this.options.updateSteps; s++) {
@@ -160,6 +169,29 @@ export class ReinforceStrategy implements Strategy {
     }
     this.updates++;
     return this.diagnostics(batch, trajectories, rawStd, entropyRows, gradNorm);
+  }
+
+  /**
+   * Advantages of the batch. A repeat that the `repeats` option does not count gets no advantage, and the
+   * others' advantages (and the baseline) are computed among the counted ones only. Counting every repeat, a
+   * policy that starts repeating its best sequence is pushed towards it by each repeat: a search on real data
+   * collapsed onto one architecture in 5 updates (BENCHMARKS.md, issue 7).
+   */
+  private advantagesOf(batch: Feedback[]): { advantages: number[]; rawStd: number } {
+    // Only 'skip' needs to remember every sequence ever told (it is saved with the state).
+    const told = this.options.repeats === 'skip' ? this.told : new Set<string>();
+    const fresh = batch.map((f) => {
+      const key = f.decisions.join(',');
+      const isNew = !told.has(key);
+      told.add(key);
+      return isNew || this.options.repeats === 'learn';
+    });
+    const counted = batch.filter((_, i) => fresh[i]).map((f) => f.reward);
+    if (counted.length === 0) return { advantages: batch.map(() => 0), rawStd: 0 };
+    const { advantages, rawStd, next } = computeAdvantages(counted, this.options, this.baseline);
+    this.baseline = next;
+    let k = 0;
+    return { advantages: fresh.map((isFresh) => (isFresh ? advantages[k++] : 0)), rawStd };
   }
 
   private diagnostics(batch: Feedback[], trajectories: Trajectory[], advantageStd: number, entropyRows: number[][], gradNorm: number): Diagnostics {
@@ -238,4 +270,5 @@ const optionChecks = {
   initRange: positive,
   collapseEntropy: nonNegative,
   collapseWindow: positiveInteger,
+  repeats: (v: string) => ['skip', 'once', 'learn'].includes(v) || `must be skip, once or learn, not '${v}'`,
 };
