@@ -37,11 +37,7 @@ export class EvolutionStrategy implements Strategy {
 
   constructor(ctx: StrategyContext, saved?: Uint8Array) {
     this.process = ctx.process;
-    const options = resolveOptions('evolution', EVOLUTION_DEFAULTS, ctx.options, {
-      populationSize: positiveInteger,
-      sampleSize: positiveInteger,
-      batchSize: positiveInteger,
-    });
+    const options = resolveEvolutionOptions(ctx.options);
     ({ populationSize: this.populationSize, sampleSize: this.sampleSize, batchSize: this.batchSize } = options);
     if (saved) {
       const state = decodeState(this.name, saved) as unknown as EvolutionState;
@@ -126,4 +122,13 @@ export class EvolutionStrategy implements Strategy {
   private kindsAlong(decisions: readonly number[]): number[] {
     return decisions.map((_, at) => this.process.next(decisions.slice(0, at))?.kind ?? -1);
   }
+}
+
+/** The options with defaults filled in; a ConfigError for an unknown name or a bad value. */
+export function resolveEvolutionOptions(given: Record<string, unknown> | undefined) {
+  return resolveOptions('evolution', EVOLUTION_DEFAULTS, given, {
+    populationSize: positiveInteger,
+    sampleSize: positiveInteger,
+    batchSize: positiveInteger,
+  });
 }

@@ -1,8 +1,8 @@
 /** The controller's public surface: strategies that propose decision sequences and learn from rewards. */
 import { ConfigError } from '../errors.js';
-import { EvolutionStrategy } from './evolution.js';
-import { RandomStrategy } from './random.js';
-import { ReinforceStrategy } from './reinforce/strategy.js';
+import { EvolutionStrategy, resolveEvolutionOptions } from './evolution.js';
+import { RandomStrategy, resolveRandomOptions } from './random.js';
+import { ReinforceStrategy, resolveReinforceOptions } from './reinforce/strategy.js';
 import type { Strategy, StrategyContext, StrategyName } from './types.js';
 
 export type { Diagnostics, Feedback, Proposal, Strategy, StrategyContext, StrategyName } from './types.js';
@@ -26,6 +26,13 @@ export function createStrategy(name: StrategyName, ctx: StrategyContext): Strate
 /** A strategy in exactly the state `blob` (from save()) captured; options in ctx override saved ones where allowed. */
 export function restoreStrategy(name: StrategyName, ctx: StrategyContext, blob: Uint8Array): Strategy {
   return new (constructorFor(name))(ctx, blob);
+}
+
+/** Checks a strategy's options (names, types, ranges) without building it: a ConfigError when one is bad. */
+export function checkStrategyOptions(name: StrategyName, options: Record<string, unknown>): void {
+  constructorFor(name);
+  const resolve = { reinforce: resolveReinforceOptions, random: resolveRandomOptions, evolution: resolveEvolutionOptions }[name];
+  resolve(options);
 }
 
 function constructorFor(name: string): new (ctx: StrategyContext, saved?: Uint8Array) => Strategy {

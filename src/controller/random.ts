@@ -16,7 +16,7 @@ export class RandomStrategy implements Strategy {
 
   constructor(ctx: StrategyContext, saved?: Uint8Array) {
     this.process = ctx.process;
-    this.batchSize = resolveOptions('random', RANDOM_DEFAULTS, ctx.options).batchSize;
+    this.batchSize = resolveRandomOptions(ctx.options).batchSize;
     this.rng = saved ? restoreRng(decodeState(this.name, saved).rng as object) : createRng(ctx.seed);
   }
 
@@ -33,4 +33,9 @@ export class RandomStrategy implements Strategy {
   }
 
   dispose(): void {}
+}
+
+/** The options with defaults filled in; a ConfigError for an unknown name or a bad value. */
+export function resolveRandomOptions(given: Record<string, unknown> | undefined) {
+  return resolveOptions('random', RANDOM_DEFAULTS, given);
 }

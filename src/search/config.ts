@@ -1,4 +1,4 @@
-import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../controller/index.js';
+import { checkStrategyOptions, DEFAULT_STRATEGY, STRATEGY_NAMES } from '../controller/index.js';
 import type { StrategyName } from '../controller/types.js';
 import { DATASET_NAMES, datasetInfo } from '../data/index.js';
 import type { DatasetName } from '../data/types.js';
@@ -53,6 +53,8 @@ export interface SearchOptions {
   strategy?: string;
   /** Proposals per strategy update (the strategy's batchSize option). */
   controllerBatch?: number;
+  /** Further strategy options, as JSON text (e.g. '{"learningRate": 0.05}'). */
+  controllerOptions?: string;
   trials?: number;
   seed?: number;
   epochs?: number;
@@ -86,10 +88,7 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
   const { space, spaceDefinition } = resolveSpace(options.space, base, dataset);
   const d = base ?? SEARCH_DEFAULTS;
   const strategy = oneOf('--strategy', options.strategy ?? d.strategy, STRATEGY_NAMES) as StrategyName;
-  const strategyOptions: SearchConfig['strategyOptions'] =
-    options.controllerBatch !== undefined
-      ? { batchSize: positiveInteger('--controller-batch', options.controllerBatch) }
-      : { ...(base?.strategyOptions ?? {}) };
+  const strategyOptions = resolveStrategyOptions(strategy, options, base);
   const config: SearchConfig = {
     dataset,
     space,
@@ -122,6 +121,26 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
   if (maxParams !== undefined) config.maxParams = positiveInteger('--max-params', maxParams);
   if (maxMacs !== undefined) config.maxMacs = positiveInteger('--max-macs', maxMacs);
   return config;
+}
+
+/** --controller-options JSON and --controller-batch (which wins for batchSize); on resume, the stored ones. */
+function resolveStrategyOptions(strategy: StrategyName, options: SearchOptions, base?: SearchConfig): SearchConfig['strategyOptions'] {
+  if (options.controllerBatch === undefined && options.controllerOptions === undefined) return { ...(base?.strategyOptions ?? {}) };
+  let parsed: unknown = {};
+  if (options.controllerOptions !== undefined) {
+    try {
+      parsed = JSON.parse(options.controllerOptions);
+    } catch {
+      throw new ConfigError(`--controller-options must be a JSON object such as '{"learningRate": 0.05}', not ${options.controllerOptions}`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ConfigError(`--controller-options must be a JSON object such as '{"learningRate": 0.05}', not ${options.controllerOptions}`);
+    }
+  }
+  const result = { ...(parsed as SearchConfig['strategyOptions']) };
+  if (options.controllerBatch !== undefined) result.batchSize = positiveInteger('--controller-batch', options.controllerBatch);
+  checkStrategyOptions(strategy, result);
+  return result;
 }
 
 /** A resumed experiment keeps the space definition it stored, even if the file changed or moved since. */

@@ -51,3 +51,14 @@ test('nas space sample applies the space\'s default MAC cap unless --max-macs is
   const wider = macsOf(['--max-macs', '50000000']);
   assert.ok(wider.some((macs) => macs > 2_000_000) && wider.every((macs) => macs <= 50_000_000));
 });
+
+test('--controller-options: a JSON object of strategy options, checked before anything is written', () => {
+  const config = resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{"learningRate": 0.05, "repeats": "skip"}', controllerBatch: 4 });
+  assert.deepEqual(config.strategyOptions, { learningRate: 0.05, repeats: 'skip', batchSize: 4 });
+  assert.deepEqual(resolveSearchConfig({}, config).strategyOptions, config.strategyOptions, 'kept on resume');
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{learningRate: 1}' }), /--controller-options must be a JSON object/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '[1]' }), /--controller-options must be a JSON object/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{"learnRate": 1}' }), /unknown option 'learnRate' for strategy 'reinforce'/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', strategy: 'random', controllerOptions: '{"learningRate": 1}' }), /unknown option 'learningRate' for strategy 'random'/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{"learningRate": -1}' }), /learningRate.*must be positive/);
+});

@@ -11,6 +11,7 @@ interface SearchArgs {
   space?: string;
   strategy?: string;
   'controller-batch'?: number;
+  'controller-options'?: string;
   epochs?: number;
   'train-limit'?: number;
   'val-fraction'?: number;
@@ -51,6 +52,7 @@ function builder(yargs: Argv): Argv<SearchArgs> {
     .option('space', { type: 'string', describe: `Search space: a shipped name or a space .json file [default: the dataset's: ${spaceDefaults}]` })
     .option('strategy', { type: 'string', describe: `${STRATEGY_NAMES.join(', ')} [default: ${d.strategy}]` })
     .option('controller-batch', { type: 'number', describe: 'Architectures per controller update [default: the strategy\'s]' })
+    .option('controller-options', { type: 'string', describe: 'Strategy options as JSON, e.g. \'{"learningRate": 0.05}\' (README: "Strategies and controller options")' })
     .option('epochs', { type: 'number', describe: `Training epochs per trial [default: ${d.epochs}]` })
     .option('train-limit', { type: 'number', describe: 'Train each trial on at most this many examples (a cheap proxy)' })
     .option('val-fraction', { type: 'number', describe: `Share of the training set held out for validation [default: ${d.valFraction}]` })
@@ -110,6 +112,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
           space: args.space,
           strategy: args.strategy,
           controllerBatch: args['controller-batch'],
+          controllerOptions: args['controller-options'],
           trials: args.trials,
           seed: args.seed,
           epochs: args.epochs,

@@ -77,7 +77,7 @@ export class ReinforceStrategy implements Strategy {
     if (!tf.env().getBool('PROD')) tf.enableProdMode();
     this.process = ctx.process;
     const state = saved ? (decodeState(this.name, saved) as unknown as SavedReinforce) : undefined;
-    this.options = resolveOptions('reinforce', REINFORCE_DEFAULTS, { ...state?.options, ...ctx.options }, optionChecks);
+    this.options = resolveReinforceOptions({ ...state?.options, ...ctx.options });
     if (state) checkShapeUnchanged(state.options, this.options);
     this.batchSize = this.options.batchSize;
     const choices = ctx.process.kinds.map((k) => k.labels.length);
@@ -272,3 +272,8 @@ const optionChecks = {
   collapseWindow: positiveInteger,
   repeats: (v: string) => ['skip', 'once', 'learn'].includes(v) || `must be skip, once or learn, not '${v}'`,
 };
+
+/** The options with defaults filled in; a ConfigError for an unknown name or a bad value. */
+export function resolveReinforceOptions(given: Record<string, unknown> | undefined): ReinforceOptions {
+  return resolveOptions('reinforce', REINFORCE_DEFAULTS, given, optionChecks);
+}
