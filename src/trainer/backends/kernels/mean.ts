@@ -15,11 +15,21 @@ function mean(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, att
   const { x } = inputs;
   const k = new KernelComposer(backend, 'Mean');
   if (!reducesLeadingAxes(x, attrs.axis)) return k.finish(k.runConfig(original, { x }, { ...attrs })[0]);
+  return k.finish(k.reshape(averageOverLeadingAxes(k, x).average, reducedShape(x, attrs.keepDims)));
+}
+
+/** The per-channel average over every axis but the last, as [1, 1, 1, C], and how many values each averages. */
+export function averageOverLeadingAxes(k: KernelComposer, x: tf.TensorInfo): { average: tf.TensorInfo; rows: number } {
   const channels = x.shape[x.shape.length - 1];
   const rows = tf.util.sizeFromShape(x.shape) / channels;
   const average = k.run('AvgPool', { x: k.reshape(x, [1, rows, 1, channels]) }, { filterSize: [rows, 1], strides: [1, 1], pad: 'valid' });
-  const shape = attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
-  return k.finish(k.reshape(average, shape));
+  return { average, rows };
+}
+
+/** The output shape of a reduction over the leading axes: [C], or [1, ..., 1, C] with keepDims. */
+export function reducedShape(x: tf.TensorInfo, keepDims: boolean): number[] {
+  const channels = x.shape[x.shape.length - 1];
+  return keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
 }
 
 /** True for a float32 reduction over every axis but the last (of a rank >= 2 tensor). */

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelComposer, wasmOverride } from './compose.js';
-import { reducesLeadingAxes } from './mean.js';
+import { averageOverLeadingAxes, reducedShape, reducesLeadingAxes } from './mean.js';
 
 interface Attrs {
   axis: number | number[];
@@ -15,16 +15,12 @@ interface Attrs {
 
 function sum(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs, original: tf.KernelConfig): tf.TensorInfo {
   const { x } = inputs;
-  const rank = x.shape.length;
   const k = new KernelComposer(backend, 'Sum');
   if (!reducesLeadingAxes(x, attrs.axis)) return k.finish(k.runConfig(original, { x }, { ...attrs })[0]);
-  const channels = x.shape[rank - 1];
-  const rows = tf.util.sizeFromShape(x.shape) / channels;
-  const mean = k.run('AvgPool', { x: k.reshape(x, [1, rows, 1, channels]) }, { filterSize: [rows, 1], strides: [1, 1], pad: 'valid' });
+  const { average, rows } = averageOverLeadingAxes(k, x);
   const count = k.run('Fill', {}, { shape: [], value: rows, dtype: 'float32' });
-  const total = k.run('Multiply', { a: mean, b: count });
-  const shape = attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
-  return k.finish(k.reshape(total, shape));
+  const total = k.run('Multiply', { a: average, b: count });
+  return k.finish(k.reshape(total, reducedShape(x, attrs.keepDims)));
 }
 
 export const sumOverride = (original: tf.KernelConfig) => wasmOverride(original, sum);
