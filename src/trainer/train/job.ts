@@ -24,8 +24,8 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
   const { data, test } = prepareData(context.dataset, job.data, job.hyper.augment);
   const model = buildModel(job.arch, info.inputShape, info.numClasses, { seed: job.hyper.seed });
   try {
-    const hyper = job.data.useTestSet ? { ...job.hyper, earlyStoppingPatience: 0 } : job.hyper;
-    const run = await trainModel(model, data, hyper, hooks);
+    // A replay has no per-epoch validation split, so it never stops early (and never looks at the test set).
+    const run = await trainModel(model, data, job.hyper, hooks);
     const result: TrainResult = {
       status: run.status,
       history: run.history,
