@@ -126,21 +126,24 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
 /** --controller-options JSON and --controller-batch (which wins for batchSize); on resume, the stored ones. */
 function resolveStrategyOptions(strategy: StrategyName, options: SearchOptions, base?: SearchConfig): SearchConfig['strategyOptions'] {
   if (options.controllerBatch === undefined && options.controllerOptions === undefined) return { ...(base?.strategyOptions ?? {}) };
-  let parsed: unknown = {};
-  if (options.controllerOptions !== undefined) {
-    try {
-      parsed = JSON.parse(options.controllerOptions);
-    } catch {
-      throw new ConfigError(`--controller-options must be a JSON object such as '{"learningRate": 0.05}', not ${options.controllerOptions}`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ConfigError(`--controller-options must be a JSON object such as '{"learningRate": 0.05}', not ${options.controllerOptions}`);
-    }
-  }
+  const parsed = options.controllerOptions === undefined ? {} : jsonObject(options.controllerOptions);
   const result = { ...(parsed as SearchConfig['strategyOptions']) };
   if (options.controllerBatch !== undefined) result.batchSize = positiveInteger('--controller-batch', options.controllerBatch);
   checkStrategyOptions(strategy, result);
   return result;
+}
+
+function jsonObject(text: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`--controller-options must be a JSON object such as '{"learningRate": 0.05}', not ${text}`);
+  }
+  return parsed;
 }
 
 /** A resumed experiment keeps the space definition it stored, even if the file changed or moved since. */
