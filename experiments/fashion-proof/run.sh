@@ -2,13 +2,17 @@
 # Issue 7: a REINFORCE search and a random search on Fashion-MNIST under the same budget, then a replay of
 # each search's best trial. See README.md beside this file for the recipe and BENCHMARKS.md for the results.
 #
-#   experiments/fashion-proof/run.sh search     both searches at once, one core each (75 min)
+#   experiments/fashion-proof/run.sh search     both searches at once, one core each (55 min)
+#   experiments/fashion-proof/run.sh search S   only strategy S's search (reinforce or random)
 #   experiments/fashion-proof/run.sh replay S   replay the best trial of strategy S (reinforce or random)
+#   experiments/fashion-proof/run.sh replays    both replays at once, one core each (under 90 min)
 #   experiments/fashion-proof/run.sh hashes S   the architecture hashes of strategy S's search, in order
 #
 # Run from the repository root after `npm ci && npm run build`. Results go to runs/fashion-proof.db
-# (not committed; DB=path overrides it). An interrupted search continues where it stopped when `search` is run again (its
-# --time-limit counts that run only: give it what is left of the budget).
+# (not committed). DB=path and SEARCH_BUDGET_S=seconds override the database and the search budget (to
+# check a prefix of the sequence on another clone without the full hour). An interrupted search continues
+# where it stopped when `search` is run again (its --time-limit counts that run only: give it what is left
+# of the budget).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NAS=(node dist/src/cli/main.js)
@@ -17,7 +21,7 @@ mkdir -p runs
 
 # The budget: no new trial starts after 55 minutes, so each search ends within an hour with its last trial
 # (and both replays fit in the same session; the issue allows 90 minutes).
-SEARCH_BUDGET_S=3300
+SEARCH_BUDGET_S=${SEARCH_BUDGET_S:-3300}
 # The proxy each trial trains with: 2 epochs on a stratified 8,000-image subset, scored on the 6,000-image
 # validation split (10 % of the training set); the test set is never read by a search.
 SEARCH=(search --dataset fashion-mnist --space fashion --max-macs 5000000 --epochs 2 --train-limit 8000
@@ -25,19 +29,31 @@ SEARCH=(search --dataset fashion-mnist --space fashion --max-macs 5000000 --epoc
 # REINFORCE learns from an architecture's first reward only: a repeat (served from the cache, no training)
 # brings no new measurement, and learning from it again is what made attempt 1's policy collapse.
 REINFORCE_OPTIONS='{"repeats": "skip"}'
-# The replay recipe: all 60,000 training images, cosine decay, the dataset's augmentation (crop 2, flip).
-REPLAY=(--epochs 30 --augment --db "$DB")
+# The replay recipe: all 60,000 training images, cosine decay, the dataset's augmentation (crop 2, flip),
+# one wasm thread (the two replays share the two cores). 20 epochs: what the slower winner of attempt 2
+# (a 4.9M-MAC network, 74 s a trial) fits in well under 90 minutes on one thread.
+REPLAY=(--epochs 20 --augment --threads 1 --db "$DB")
 
 case "${1:-}" in
   search)
-    "${NAS[@]}" "${SEARCH[@]}" --strategy reinforce --controller-options "$REINFORCE_OPTIONS" --name fashion-proof-reinforce > runs/fashion-proof-reinforce.log 2>&1 &
-    "${NAS[@]}" "${SEARCH[@]}" --strategy random --name fashion-proof-random > runs/fashion-proof-random.log 2>&1 &
+    only=${2:-}
+    if [[ -z $only || $only == reinforce ]]; then
+      "${NAS[@]}" "${SEARCH[@]}" --strategy reinforce --controller-options "$REINFORCE_OPTIONS" --name fashion-proof-reinforce > runs/fashion-proof-reinforce.log 2>&1 &
+    fi
+    if [[ -z $only || $only == random ]]; then
+      "${NAS[@]}" "${SEARCH[@]}" --strategy random --name fashion-proof-random > runs/fashion-proof-random.log 2>&1 &
+    fi
     wait
     ;;
   replay)
     strategy=${2:?reinforce or random}
     best=$("${NAS[@]}" best --experiment "fashion-proof-$strategy" --json --db "$DB" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].id))')
     "${NAS[@]}" replay "$best" "${REPLAY[@]}"
+    ;;
+  replays)
+    "$0" replay reinforce > runs/fashion-proof-replay-reinforce.log 2>&1 &
+    "$0" replay random > runs/fashion-proof-replay-random.log 2>&1 &
+    wait
     ;;
   hashes)
     strategy=${2:?reinforce or random}
