@@ -22,8 +22,8 @@ mkdir -p runs
 # The budget: no new trial starts after 55 minutes, so each search ends within an hour with its last trial
 # (and both replays fit in the same session; the issue allows 90 minutes).
 SEARCH_BUDGET_S=${SEARCH_BUDGET_S:-3300}
-# The proxy each trial trains with: 2 epochs on a stratified 8,000-image subset, scored on the 6,000-image
-# validation split (10 % of the training set); the test set is never read by a search.
+# The proxy each trial trains with: 2 epochs on a stratified 8,000-image subset, scored on a stratified
+# 889-image validation subset (--train-limit keeps the 1:9 validation ratio); the test set is never read.
 SEARCH=(search --dataset fashion-mnist --space fashion --max-macs 5000000 --epochs 2 --train-limit 8000
         --seed 1 --trials 20000 --threads 1 --time-limit "$SEARCH_BUDGET_S" --db "$DB")
 # REINFORCE learns from an architecture's first reward only: a repeat (served from the cache, no training)
