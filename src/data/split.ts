@@ -6,34 +6,48 @@ import type { Split, SplitOptions } from './types.js';
 
 export function makeSplit(labels: Uint8Array, numClasses: number, opts: SplitOptions): Split {
   const valFraction = opts.valFraction ?? 0.1;
-  checkOptions(valFraction, opts.trainLimit);
+  checkOptions(valFraction, opts.trainLimit, opts.valLimit);
   const byClass = indicesByClass(labels, numClasses);
-  const sizes = byClass.map((members) => members.length);
-  const total = labels.length;
-  const fullVal = Math.round(total * valFraction);
-  const limited = opts.trainLimit !== undefined && opts.trainLimit < total - fullVal;
-  const valTotal = limited ? Math.round((opts.trainLimit! * valFraction) / (1 - valFraction)) : fullVal;
-  const valCounts = apportion(valTotal, sizes, sizes);
-  const rest = sizes.map((size, c) => size - valCounts[c]);
-  const trainCounts = limited ? apportion(opts.trainLimit!, sizes, rest) : rest;
+  const blocks = classBlocks(byClass.map((members) => members.length), labels.length, valFraction, opts);
 
   const random = seedrandom(String(opts.seed));
   const train: number[] = [];
   const val: number[] = [];
   byClass.forEach((members, c) => {
     shuffleInPlace(members, random);
+    const trainStart = blocks.trainStart[c];
     members.forEach((index, k) => {
-      if (k < valCounts[c]) val.push(index);
-      else if (k < valCounts[c] + trainCounts[c]) train.push(index);
+      if (k < blocks.val[c]) val.push(index);
+      else if (k >= trainStart && k < trainStart + blocks.train[c]) train.push(index);
     });
   });
   return { train: sorted(train), val: sorted(val) };
 }
 
-function checkOptions(valFraction: number, trainLimit?: number): void {
+/**
+ * Per class, after the seeded shuffle: the first `val` examples validate and `train` examples from
+ * `trainStart` on train. Without a validation limit the validation set is valFraction of the data, or of a
+ * limited training set plus it; with one, it is a subset of the full valFraction held out, and training
+ * starts after all of that.
+ */
+function classBlocks(sizes: number[], total: number, valFraction: number, opts: SplitOptions): { val: number[]; train: number[]; trainStart: number[] } {
+  const fullVal = Math.round(total * valFraction);
+  const limited = opts.trainLimit !== undefined && opts.trainLimit < total - fullVal;
+  const heldOut =
+    opts.valLimit === undefined && limited ? Math.round((opts.trainLimit! * valFraction) / (1 - valFraction)) : fullVal;
+  const heldOutCounts = apportion(heldOut, sizes, sizes);
+  const valCounts = opts.valLimit === undefined ? heldOutCounts : apportion(Math.min(opts.valLimit, fullVal), sizes, heldOutCounts);
+  const rest = sizes.map((size, c) => size - heldOutCounts[c]);
+  const trainCounts = limited ? apportion(opts.trainLimit!, sizes, rest) : rest;
+  return { val: valCounts, train: trainCounts, trainStart: heldOutCounts };
+}
+
+function checkOptions(valFraction: number, trainLimit?: number, valLimit?: number): void {
   if (!(valFraction >= 0 && valFraction < 1)) throw new ConfigError(`valFraction must be in [0, 1), got ${valFraction}`);
-  if (trainLimit !== undefined && !(Number.isInteger(trainLimit) && trainLimit > 0)) {
-    throw new ConfigError(`trainLimit must be a positive integer, got ${trainLimit}`);
+  for (const [name, limit] of [['trainLimit', trainLimit], ['valLimit', valLimit]] as const) {
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+      throw new ConfigError(`${name} must be a positive integer, got ${limit}`);
+    }
   }
 }
 

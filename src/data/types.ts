@@ -68,9 +68,15 @@ export interface SplitOptions {
   valFraction: number;
   /**
    * Keep at most this many training examples (stratified subset), for cheap proxy searches. The validation
-   * set then shrinks in proportion (valFraction of train + val), so a proxy search stays cheap throughout.
+   * set then shrinks in proportion (valFraction of train + val), so a proxy search stays cheap throughout,
+   * unless `valLimit` says how many to keep.
    */
   trainLimit?: number;
+  /**
+   * Keep at most this many validation examples (stratified), whatever `trainLimit` is: a proxy search on a
+   * small training subset can still be scored on a validation set large enough to rank architectures.
+   */
+  valLimit?: number;
   seed: string | number;
 }
 

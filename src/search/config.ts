@@ -59,6 +59,7 @@ export interface SearchOptions {
   seed?: number;
   epochs?: number;
   trainLimit?: number;
+  valLimit?: number;
   valFraction?: number;
   batchSize?: number;
   learningRate?: number;
@@ -113,11 +114,13 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig)
   };
   const dataDir = options.dataDir ?? base?.dataDir;
   const trainLimit = options.trainLimit ?? base?.trainLimit;
+  const valLimit = options.valLimit ?? base?.valLimit;
   const maxParams = options.maxParams ?? base?.maxParams;
   const maxMacs = options.maxMacs ?? (base ? base.maxMacs : defaultMaxMacs(spaceDefinition));
   if (dataDir !== undefined) config.dataDir = dataDir;
   if (labelMode !== undefined) config.labelMode = labelMode;
   if (trainLimit !== undefined) config.trainLimit = positiveInteger('--train-limit', trainLimit);
+  if (valLimit !== undefined) config.valLimit = positiveInteger('--val-limit', valLimit);
   if (maxParams !== undefined) config.maxParams = positiveInteger('--max-params', maxParams);
   if (maxMacs !== undefined) config.maxMacs = positiveInteger('--max-macs', maxMacs);
   return config;

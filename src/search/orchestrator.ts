@@ -349,6 +349,7 @@ class SearchRun {
         labelMode: c.labelMode,
         valFraction: c.valFraction,
         trainLimit: c.trainLimit,
+        valLimit: c.valLimit,
         splitSeed: c.seed,
         useTestSet: false,
       },

@@ -26,6 +26,8 @@ export interface SearchConfig {
   seed: number;
   epochs: number;
   trainLimit?: number;
+  /** At most this many validation examples per trial (default: in proportion to trainLimit). */
+  valLimit?: number;
   valFraction: number;
   batchSize: number;
   learningRate: number;

@@ -24,6 +24,8 @@ export interface DataRequest {
   labelMode?: string;
   valFraction: number;
   trainLimit?: number;
+  /** At most this many validation examples (default: in proportion to trainLimit). */
+  valLimit?: number;
   /** Seed of the train/validation split (the search's seed: same seed, same split). */
   splitSeed: number;
   /** Replay: train on train + validation, evaluate on the test set. */

@@ -59,6 +59,25 @@ test('makeSplit: trainLimit keeps a stratified subset and shrinks validation in 
   assert.throws(() => makeSplit(labels, 5, { valFraction: 0.1, trainLimit: 0, seed: 1 }), /trainLimit must be a positive integer/);
 });
 
+test('makeSplit: valLimit sets the validation size whatever trainLimit is, never above valFraction of the data', () => {
+  const labels = unbalancedLabels();
+  const fullVal = Math.round(labels.length * 0.1);
+  const wide = makeSplit(labels, 5, { valFraction: 0.1, trainLimit: 90, valLimit: 30, seed: 1 });
+  assert.equal(wide.train.length, 90);
+  assert.equal(wide.val.length, 30, 'more than the 10 that trainLimit alone would keep');
+  assertStratified(labels, wide.val, 5, labels.length);
+  assertStratified(labels, wide.train, 5, labels.length);
+  assert.ok(!wide.train.some((index) => wide.val.includes(index)), 'disjoint');
+  const capped = makeSplit(labels, 5, { valFraction: 0.1, trainLimit: 90, valLimit: 10_000, seed: 1 });
+  assert.equal(capped.val.length, fullVal);
+  const full = makeSplit(labels, 5, { valFraction: 0.1, seed: 1 });
+  const narrow = makeSplit(labels, 5, { valFraction: 0.1, valLimit: 12, seed: 1 });
+  assert.equal(narrow.val.length, 12);
+  assert.deepEqual(narrow.train, full.train, 'without trainLimit the training set is the usual one');
+  assert.ok(narrow.val.every((index) => full.val.includes(index)), 'a subset of the usual validation set');
+  assert.throws(() => makeSplit(labels, 5, { valFraction: 0.1, valLimit: 0, seed: 1 }), /valLimit must be a positive integer/);
+});
+
 /** Two 2x2 RGB images with known bytes. */
 function tinySet(): ImageSet {
   const images = Uint8Array.from([

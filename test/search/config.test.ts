@@ -52,6 +52,14 @@ test('nas space sample applies the space\'s default MAC cap unless --max-macs is
   assert.ok(wider.some((macs) => macs > 2_000_000) && wider.every((macs) => macs <= 50_000_000));
 });
 
+test('--val-limit: checked, stored, kept on resume; absent unless given', () => {
+  const config = resolveSearchConfig({ dataset: 'synthetic', trainLimit: 100, valLimit: 50 });
+  assert.equal(config.valLimit, 50);
+  assert.equal(resolveSearchConfig({}, config).valLimit, 50);
+  assert.equal('valLimit' in resolveSearchConfig({ dataset: 'synthetic', trainLimit: 100 }), false);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', valLimit: 2.5 }), /--val-limit must be a positive integer/);
+});
+
 test('--controller-options: a JSON object of strategy options, checked before anything is written', () => {
   const config = resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{"learningRate": 0.05, "repeats": "skip"}', controllerBatch: 4 });
   assert.deepEqual(config.strategyOptions, { learningRate: 0.05, repeats: 'skip', batchSize: 4 });

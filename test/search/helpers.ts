@@ -17,13 +17,16 @@ export function tmpDir(): string {
 export function recordingEvaluator(
   problem: { input: Shape3; classes: number },
   options: { jitterMs?: number; epochMs?: number; fail?: (job: TrainJob) => boolean } = {},
-): Evaluator & { trained: string[] } {
+): Evaluator & { trained: string[]; jobs: TrainJob[] } {
   const inner = createFakeEvaluator(problem, options.epochMs ?? 0);
   const trained: string[] = [];
+  const jobs: TrainJob[] = [];
   return {
     trained,
+    jobs,
     async run(job, hooks) {
       trained.push(JSON.stringify(job.arch));
+      jobs.push(job);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * (options.jitterMs ?? 0)));
       if (options.fail?.(job)) return { ok: false, cause: 'crash', error: 'the worker was killed by SIGSEGV', worker: 'fake' };
       return inner.run(job, hooks);

@@ -212,6 +212,12 @@ test('--max-macs masks ARCHs over the MAC cap, and a resumed run keeps the cap',
   await assert.rejects(search(path.join(dir, 'bad.db'), { maxMacs: 0.5 }), (e: Error) => e instanceof ConfigError && /--max-macs must be a positive integer/.test(e.message));
 });
 
+test("--train-limit and --val-limit reach every trial's training job", async () => {
+  const { evaluator } = await search(path.join(tmpDir(), 'limits.db'), { strategy: 'random', trials: 6, trainLimit: 100, valLimit: 40 });
+  assert.equal(evaluator.jobs.length, 6);
+  for (const job of evaluator.jobs) assert.deepEqual([job.data.trainLimit, job.data.valLimit, job.data.useTestSet], [100, 40, false]);
+});
+
 test('bad options are one-line errors and create no database', async () => {
   const dir = tmpDir();
   const db = path.join(dir, 'never.db');

@@ -131,6 +131,18 @@ describe('runTrainJob', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  it('scores on valLimit validation examples when given, instead of the share trainLimit leaves', async () => {
+    const scoredOn = (valLimit?: number) =>
+      runTrainJob(job({ data: { ...job().data, ...(valLimit ? { valLimit } : {}) } }), { dataset: synthetic, backend: 'cpu' });
+    const isMultipleOf = (acc: number, n: number) => Math.abs(acc * n - Math.round(acc * n)) < 1e-9;
+    const proportional = await scoredOn();
+    const limited = await scoredOn(40);
+    const accuracies = [...proportional.history, ...limited.history].map((h) => h.valAcc);
+    assert.ok(accuracies.every((acc) => acc > 0 && acc < 1), `accuracies strictly inside (0, 1): ${accuracies}`);
+    assert.ok(proportional.history.every((h) => isMultipleOf(h.valAcc, 21)), '64 training examples at 1:3 leave 21 to validate');
+    assert.ok(limited.history.every((h) => isMultipleOf(h.valAcc, 40) && !isMultipleOf(h.valAcc, 21)), 'scored on 40');
+  });
+
   it('in replay trains on train + validation, evaluates the test set once and saves the model', async () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-replay-')), 'model');
     const before = tf.memory().numTensors;

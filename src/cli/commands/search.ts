@@ -14,6 +14,7 @@ interface SearchArgs {
   'controller-options'?: string;
   epochs?: number;
   'train-limit'?: number;
+  'val-limit'?: number;
   'val-fraction'?: number;
   'batch-size'?: number;
   lr?: number;
@@ -55,6 +56,7 @@ function builder(yargs: Argv): Argv<SearchArgs> {
     .option('controller-options', { type: 'string', describe: 'Strategy options as JSON, e.g. \'{"learningRate": 0.05}\' (README: "Strategies and controller options")' })
     .option('epochs', { type: 'number', describe: `Training epochs per trial [default: ${d.epochs}]` })
     .option('train-limit', { type: 'number', describe: 'Train each trial on at most this many examples (a cheap proxy)' })
+    .option('val-limit', { type: 'number', describe: 'Score each trial on at most this many validation examples [default: in proportion to --train-limit]' })
     .option('val-fraction', { type: 'number', describe: `Share of the training set held out for validation [default: ${d.valFraction}]` })
     .option('batch-size', { type: 'number', describe: `Training batch size [default: ${d.batchSize}]` })
     .option('lr', { type: 'number', describe: `Learning rate [default: ${d.learningRate}]` })
@@ -117,6 +119,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
           seed: args.seed,
           epochs: args.epochs,
           trainLimit: args['train-limit'],
+          valLimit: args['val-limit'],
           valFraction: args['val-fraction'],
           batchSize: args['batch-size'],
           learningRate: args.lr,

@@ -55,6 +55,7 @@ function prepareData(dataset: LoadedDataset, request: DataRequest, augment: bool
   const split = makeSplit(train.labels, info.numClasses, {
     valFraction: request.valFraction,
     trainLimit: request.trainLimit,
+    valLimit: request.valLimit,
     seed: request.splitSeed,
   });
   const trainSubset: Subset = request.useTestSet ? { set: train, indices: concat(split.train, split.val) } : { set: train, indices: split.train };
