@@ -13,19 +13,20 @@ export function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'nas-search-'));
 }
 
-/** A fake evaluator that records every ARCH it trains and finishes in a random order (timing must not matter). */
+/** A fake evaluator that records every job it trains and finishes in a random order (timing must not matter). */
 export function recordingEvaluator(
   problem: { input: Shape3; classes: number },
   options: { jitterMs?: number; epochMs?: number; fail?: (job: TrainJob) => boolean } = {},
-): Evaluator & { trained: string[]; jobs: TrainJob[] } {
+): Evaluator & { readonly trained: string[]; jobs: TrainJob[] } {
   const inner = createFakeEvaluator(problem, options.epochMs ?? 0);
-  const trained: string[] = [];
   const jobs: TrainJob[] = [];
   return {
-    trained,
+    /** The ARCHs trained, as JSON, in order. */
+    get trained() {
+      return jobs.map((job) => JSON.stringify(job.arch));
+    },
     jobs,
     async run(job, hooks) {
-      trained.push(JSON.stringify(job.arch));
       jobs.push(job);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * (options.jitterMs ?? 0)));
       if (options.fail?.(job)) return { ok: false, cause: 'crash', error: 'the worker was killed by SIGSEGV', worker: 'fake' };
