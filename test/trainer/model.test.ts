@@ -48,6 +48,25 @@ describe('buildModel', () => {
     });
   }
 
+  it('keeps the mean of a max pool the same in training and inference when the conv before it has dropout', () => {
+    // Inverted dropout before a max pool raises the pooled mean in training only (the max of scaled,
+    // partly zeroed values): a network without batch norm after it then sees other activations at test time.
+    const arch = parseArch([conv({ drop_out: 30 }), { type: 'P', pool: 'max', kernel_size: [2, 2], stride: [2, 2] }]);
+    const model = buildModel(arch, INPUT, CLASSES, { seed: 1 });
+    try {
+      const flatten = model.layers.find((layer) => layer.getClassName() === 'Flatten');
+      assert.ok(flatten);
+      const pooled = tf.model({ inputs: model.inputs, outputs: flatten.output as tf.SymbolicTensor });
+      const images = tf.randomUniform([64, ...INPUT], 0, 1, 'float32', 7);
+      const meanIn = (training: boolean) => tf.tidy(() => (pooled.apply(images, { training }) as tf.Tensor).mean().dataSync()[0]);
+      const ratio = meanIn(true) / meanIn(false);
+      images.dispose();
+      assert.ok(Math.abs(ratio - 1) < 0.05, `training-mode mean / inference mean = ${ratio.toFixed(3)}`);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it("builds the user's seed ARCH for Fashion-MNIST with the inferred parameter count", () => {
     const arch = parseArch(fs.readFileSync(new URL('../../../experiments/archs/seed-baseline.json', import.meta.url), 'utf8'));
     const model = buildModel(arch, [28, 28, 1], 10, { seed: 3 });
