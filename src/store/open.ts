@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { APPLICATION_ID, MIGRATIONS } from './schema.js';
+import { useWal } from './wal.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -31,7 +32,7 @@ export function openDatabase(file: string, options: OpenOptions): SqliteDatabase
   }
   try {
     checkOwnership(db, file, options.create);
-    db.pragma('journal_mode = WAL');
+    useWal(db, options.busyTimeoutMs ?? 10_000);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db, file);
