@@ -16,7 +16,7 @@ export const DEFAULT_REPLAY_EPOCHS = 20;
  * How a full training differs from a search trial's: what a long run wants (a decaying learning rate, the
  * dataset's standard augmentation), and optionally another learning rate or batch size than the trial's.
  */
-export interface TrainingRecipe extends Pick<HyperParams, 'schedule' | 'augment' | 'labelSmoothing' | 'weightDecay'> {
+export interface TrainingRecipe extends Pick<HyperParams, 'schedule' | 'augment' | 'labelSmoothing' | 'weightDecay' | 'timeLimitSeconds' | 'testTimeFlip'> {
   learningRate?: number;
   batchSize?: number;
 }

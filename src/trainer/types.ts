@@ -15,6 +15,13 @@ export interface HyperParams {
   /** Stop when validation loss has not improved for this many epochs; 0 disables. */
   earlyStoppingPatience: number;
   augment: boolean;
+  /**
+   * Train only as many of the epochs as fit in this many seconds, at the pace of the epochs so far (full
+   * training on a budget; the test evaluation and saving come after). Absent: every epoch.
+   */
+  timeLimitSeconds?: number;
+  /** Score the test set on each image and its mirror, probabilities averaged (replay, with augment, on datasets that flip). */
+  testTimeFlip?: boolean;
   seed: number;
 }
 
@@ -39,6 +46,8 @@ export interface EpochMetrics {
   valLoss: number;
   valAcc: number;
   seconds: number;
+  /** Epochs this run will train in all, as planned after this one (less than asked under a time limit). */
+  plannedEpochs?: number;
 }
 
 /** What the epoch hook answers: go on, or stop this trial (pruned). */

@@ -44,6 +44,7 @@ test('bad input is a one-line error with exit code 2 and writes nothing', async 
   assertOneLineError(await runCli(['replay', '999', '--db', 'r.db'], cwd), /no trial 999/);
   assertOneLineError(await runCli(['replay', '1', '--db', 'r.db', '--schedule', 'step'], cwd), /--schedule must be one of constant, cosine, not 'step'/);
   assertOneLineError(await runCli(['replay', '1', '--db', 'r.db', '--label-smoothing', '1'], cwd), /--label-smoothing must be in \[0, 1\)/);
+  assertOneLineError(await runCli(['replay', '1', '--db', 'r.db', '--time-limit', '0'], cwd), /--time-limit must be a positive number, not 0/);
   assertOneLineError(await runCli(['show', '999', '--db', 'r.db'], cwd), /no trial 999/);
   assertOneLineError(await runCli(['trials', '--experiment', 'nope', '--db', 'r.db'], cwd), /no experiment named 'nope'/);
   assert.deepEqual(fs.readFileSync(path.join(dir, 'r.db')), dbBefore);

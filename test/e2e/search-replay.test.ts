@@ -92,9 +92,10 @@ test('nas search (12 trials, 2 workers), nas best --json, nas replay of the best
   assert.ok(fs.existsSync(path.join(recorded!.model_path as string, 'model.json')), 'model saved in tfjs format');
   assert.ok((recorded!.model_path as string).startsWith(path.join(fs.realpathSync(dir), 'models')) || (recorded!.model_path as string).startsWith(path.join(dir, 'models')));
 
-  const train = await runCli(['train', '--arch', 'best.json', '--dataset', 'synthetic', ...TRAIN_SMALL, '--schedule', 'constant', '--lr', '0.002', '--label-smoothing', '0.1'], { cwd: dir });
+  const train = await runCli(['train', '--arch', 'best.json', '--dataset', 'synthetic', ...TRAIN_SMALL, '--schedule', 'constant', '--lr', '0.002', '--label-smoothing', '0.1', '--time-limit', '3600', '--tta'], { cwd: dir });
   assert.equal(train.code, 0, train.stderr);
-  assert.match(train.stdout, /\(adam lr 0\.002 constant, batch 64, no augmentation, label smoothing 0\.1\)/);
+  assert.match(train.stdout, /for as many of 1 epochs as fit in 1h00m \(fitted after the first\) \(adam lr 0\.002 constant, batch 64, no augmentation, label smoothing 0\.1, no test-time flip \(it needs --augment on a dataset that flips\)\)/);
+  assert.match(train.stdout, /epoch 1\/1: train loss/);
   assert.match(train.stdout, /test accuracy/);
   assert.equal(rows(db, 'SELECT * FROM replays WHERE trial_id IS NULL').length, 1);
 

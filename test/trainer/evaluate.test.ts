@@ -1,6 +1,10 @@
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { metricsFromConfusion } from '../../src/trainer/index.js';
+import type { ImageSet } from '../../src/data/types.js';
+import { parseArch } from '../../src/space/index.js';
+import type { Shape3 } from '../../src/space/types.js';
+import { buildModel, evaluate, metricsFromConfusion } from '../../src/trainer/index.js';
+import { allIndices, learnableImages, unitNorm, useCpu } from './helpers.js';
 
 describe('metricsFromConfusion', () => {
   it('computes accuracy and per-class precision, recall, F1 and support (rows true, columns predicted)', () => {
@@ -26,3 +30,41 @@ describe('metricsFromConfusion', () => {
     assert.equal(metricsFromConfusion([[0, 0], [0, 0]]).accuracy, 0);
   });
 });
+
+describe('evaluate with mirror', () => {
+  before(useCpu);
+
+  const shape: Shape3 = [6, 6, 1];
+  const set = learnableImages(40, shape, 3);
+  const mirrored = mirrorImages(set);
+  const subset = (images: typeof set) => ({ set: images, indices: allIndices(images.count) });
+
+  it('scores an image and its mirror alike (the average of both predictions), unlike a plain evaluation', () => {
+    const model = buildModel(parseArch([{ type: 'FC', num_output: 8, activation: 'relu' }]), shape, 3, { seed: 4 });
+    try {
+      const norm = unitNorm(1);
+      const withMirror = evaluate(model, subset(set), norm, 3, { mirror: true });
+      const ofMirrors = evaluate(model, subset(mirrored), norm, 3, { mirror: true });
+      assert.deepEqual(ofMirrors.confusion, withMirror.confusion);
+      assert.ok(Math.abs(ofMirrors.loss - withMirror.loss) < 1e-5);
+      const plain = evaluate(model, subset(set), norm, 3);
+      const plainOfMirrors = evaluate(model, subset(mirrored), norm, 3);
+      assert.ok(Math.abs(plain.loss - plainOfMirrors.loss) > 1e-4, 'a dense net on random weights is not mirror-invariant');
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+function mirrorImages(set: ImageSet): ImageSet {
+  const [h, w, c] = set.shape;
+  const images = new Uint8Array(set.images.length);
+  for (let n = 0; n < set.count; n++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        for (let k = 0; k < c; k++) images[((n * h + y) * w + (w - 1 - x)) * c + k] = set.images[((n * h + y) * w + x) * c + k];
+      }
+    }
+  }
+  return { ...set, images };
+}

@@ -54,6 +54,14 @@ describe('trainModel', () => {
     });
   }
 
+  it('under a time limit trains only the epochs that fit, and says how many it plans', async () => {
+    const run = await train({ epochs: 4, timeLimitSeconds: 1e-6 });
+    assert.equal(run.status, 'completed');
+    assert.equal(run.history.length, 1);
+    assert.equal(run.history[0].plannedEpochs, 1);
+    assert.equal((await train({ epochs: 2, timeLimitSeconds: 1e6 })).history.length, 2);
+  });
+
   it("stops after the epoch whose hook answers 'prune'", async () => {
     const seen: number[] = [];
     const run = await train({ epochs: 5 }, (m) => (seen.push(m.epoch), m.epoch === 2 ? 'prune' : 'continue'));

@@ -32,7 +32,7 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
   if (!json) {
     out.write(
       `training ${describeArch(request.arch)} on ${request.dataset} (train + validation${request.trainLimit ? `, at most ${request.trainLimit} examples` : ''}) ` +
-        `for ${request.hyper.epochs} epochs (${recipeLine(request)}), then one evaluation on the test set\n`,
+        `for ${epochsLine(request.hyper)} (${recipeLine(request)}), then one evaluation on the test set\n`,
     );
   }
   try {
@@ -40,7 +40,7 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
       ...request,
       signal: interrupt.signal,
       onEpoch: (m) => {
-        if (!json) out.write(`epoch ${m.epoch}/${request.hyper.epochs}: train loss ${fixed(m.trainLoss, 3)}, train acc ${percent(m.trainAcc)}, ${duration(m.seconds)}\n`);
+        if (!json) out.write(`epoch ${m.epoch}/${m.plannedEpochs ?? request.hyper.epochs}: train loss ${fixed(m.trainLoss, 3)}, train acc ${percent(m.trainAcc)}, ${duration(m.seconds)}\n`);
       },
     });
     if (!outcome.ok) {
@@ -61,10 +61,19 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
   }
 }
 
+function epochsLine(hyper: HyperParams): string {
+  if (hyper.timeLimitSeconds === undefined) return `${hyper.epochs} epochs`;
+  return `as many of ${hyper.epochs} epochs as fit in ${duration(hyper.timeLimitSeconds)} (fitted after the first)`;
+}
+
 function recipeLine({ hyper, dataset, labelMode }: FullTraining): string {
   const augmentation = datasetInfo(dataset, { labelMode }).augmentation;
   const augment = hyper.augment && augmentation ? `random crop (pad ${augmentation.cropPadding})${augmentation.flip ? ' + flip' : ''}` : 'no augmentation';
-  const extras = [hyper.labelSmoothing > 0 ? `label smoothing ${hyper.labelSmoothing}` : '', hyper.weightDecay > 0 ? `weight decay ${hyper.weightDecay}` : ''];
+  const extras = [
+    hyper.labelSmoothing > 0 ? `label smoothing ${hyper.labelSmoothing}` : '',
+    hyper.weightDecay > 0 ? `weight decay ${hyper.weightDecay}` : '',
+    hyper.testTimeFlip ? (hyper.augment && augmentation?.flip ? 'test images scored with their mirrors' : 'no test-time flip (it needs --augment on a dataset that flips)') : '',
+  ];
   return [`${hyper.optimizer} lr ${hyper.learningRate} ${hyper.schedule}`, `batch ${hyper.batchSize}`, augment, ...extras].filter(Boolean).join(', ');
 }
 
@@ -75,6 +84,8 @@ export interface FullTrainingArgs {
   augment: boolean;
   'label-smoothing': number;
   'weight-decay': number;
+  'time-limit'?: number;
+  tta: boolean;
   'batch-size'?: number;
   lr?: number;
   threads?: number;
@@ -93,6 +104,8 @@ export function fullTrainingOptions<T>(yargs: Argv<T>, backendDefault: string, h
     .option('augment', { type: 'boolean', default: r.augment, describe: "The dataset's standard augmentation: random crop after zero padding, and a flip where it keeps the class (for long runs of networks that overfit)" })
     .option('label-smoothing', { type: 'number', default: r.labelSmoothing, describe: 'Label smoothing in [0, 1)' })
     .option('weight-decay', { type: 'number', default: r.weightDecay, describe: 'L2 weight decay on the kernels' })
+    .option('time-limit', { type: 'number', describe: 'Seconds of training: after the first epoch, --epochs is cut to what fits at the pace so far (the cosine decay then spans the epochs trained)' })
+    .option('tta', { type: 'boolean', default: false, describe: 'Test-time flip: score each test image and its mirror, averaging the probabilities (with --augment, on datasets whose augmentation flips)' })
     .option('lr', { type: 'number', describe: `Learning rate [default: ${hyperDefault.lr}]` })
     .option('batch-size', { type: 'number', describe: `Batch size [default: ${hyperDefault.batchSize}]` })
     .option('backend', { type: 'string', describe: `tfjs backend: ${BACKENDS.join(', ')} [default: ${backendDefault}]` })
@@ -113,7 +126,9 @@ export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number;
     augment: args.augment,
     labelSmoothing,
     weightDecay,
+    testTimeFlip: args.tta,
   };
+  if (args['time-limit'] !== undefined) recipe.timeLimitSeconds = positiveNumber('--time-limit', args['time-limit']);
   if (args.lr !== undefined) recipe.learningRate = positiveNumber('--lr', args.lr);
   if (args['batch-size'] !== undefined) recipe.batchSize = positiveInteger('--batch-size', args['batch-size']);
   return {

@@ -13,13 +13,18 @@ export interface Subset {
 
 const EVAL_BATCH = 256;
 
+export interface EvaluateOptions {
+  /** Also score each image's left-right mirror and average the two probability vectors (test-time flip). */
+  mirror?: boolean;
+}
+
 /** Accuracy, mean cross-entropy, confusion matrix (rows: true class, columns: predicted) and per-class scores. */
-export function evaluate(model: tf.LayersModel, subset: Subset, norm: Normalisation, classes: number): Evaluation {
+export function evaluate(model: tf.LayersModel, subset: Subset, norm: Normalisation, classes: number, options: EvaluateOptions = {}): Evaluation {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let lossSum = 0;
   const logits = logitsModel(model);
   for (const batch of batches(subset.set, subset.indices, norm, { batchSize: EVAL_BATCH, shuffle: false, seed: 0 })) {
-    const [batchLoss, predicted] = predictBatch(logits, batch.x, batch.y, subset.set.shape);
+    const [batchLoss, predicted] = predictBatch(logits, batch.x, batch.y, subset.set.shape, options.mirror ?? false);
     lossSum += batchLoss;
     predicted.forEach((p, i) => { confusion[batch.y[i]][p] += 1; });
   }
@@ -27,9 +32,12 @@ export function evaluate(model: tf.LayersModel, subset: Subset, norm: Normalisat
   return { ...metricsFromConfusion(confusion), loss: total > 0 ? lossSum / total : NaN };
 }
 
-function predictBatch(logitsModel: tf.LayersModel, x: Float32Array, y: Int32Array, shape: number[]): [number, Int32Array] {
+function predictBatch(logitsModel: tf.LayersModel, x: Float32Array, y: Int32Array, shape: number[], mirror: boolean): [number, Int32Array] {
   const [lossT, predT] = tf.tidy(() => {
-    const logits = logitsModel.apply(tf.tensor4d(x, [y.length, shape[0], shape[1], shape[2]]), { training: false }) as tf.Tensor2D;
+    const images = tf.tensor4d(x, [y.length, shape[0], shape[1], shape[2]]);
+    const scoresOf = (input: tf.Tensor4D) => logitsModel.apply(input, { training: false }) as tf.Tensor2D;
+    // Log of the mean probability is a valid logit vector: its softmax is that mean.
+    const logits = mirror ? tf.log(tf.softmax(scoresOf(images)).add(tf.softmax(scoresOf(tf.reverse(images, 2)))).div(2)) as tf.Tensor2D : scoresOf(images);
     return [crossEntropyPerExample(logits, tf.tensor1d(y, 'int32')).sum(), logits.argMax(1)];
   });
   const result: [number, Int32Array] = [lossT.dataSync()[0], predT.dataSync() as Int32Array];

@@ -37,7 +37,8 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
       seconds: 0,
       imagesPerSecond: run.trainSeconds > 0 ? run.trainImages / run.trainSeconds : 0,
     };
-    if (test && run.status !== 'nan') result.test = evaluate(model, test, data.norm, info.numClasses);
+    const mirror = (job.hyper.testTimeFlip ?? false) && job.hyper.augment && (info.augmentation?.flip ?? false);
+    if (test && run.status !== 'nan') result.test = evaluate(model, test, data.norm, info.numClasses, { mirror });
     if (job.saveModelTo !== undefined && run.status !== 'nan') result.modelPath = await saveModel(model, job.saveModelTo);
     result.seconds = (performance.now() - started) / 1000;
     return result;

@@ -7,6 +7,7 @@ import { logitsModel } from '../model/logits.js';
 import { countCorrect, crossEntropyPerExample } from './loss.js';
 import { createOptimizer, learningRateAt, type SteppedOptimizer } from './schedule.js';
 import { evaluate, type Subset } from './evaluate.js';
+import { EpochPlan } from './epoch-plan.js';
 
 export interface TrainingData {
   train: Subset;
@@ -41,7 +42,8 @@ export const REWARD_WINDOW = 3;
  */
 export async function trainModel(model: tf.LayersModel, data: TrainingData, hyper: HyperParams, hooks: TrainHooks = {}): Promise<TrainingRun> {
   const stepsPerEpoch = Math.ceil(data.train.indices.length / hyper.batchSize);
-  const totalSteps = stepsPerEpoch * hyper.epochs;
+  const plan = new EpochPlan(hyper, stepsPerEpoch);
+  const loopStarted = performance.now();
   const optimizer = createOptimizer(hyper);
   const step = makeStep(model, optimizer, hyper);
   const reseeder = new DropoutReseeder(model, hyper.seed);
@@ -49,7 +51,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
   const stopper = new EarlyStopper(hyper.earlyStoppingPatience);
   let stepIndex = 0;
   try {
-    for (let epoch = 1; epoch <= hyper.epochs; epoch++) {
+    for (let epoch = 1; epoch <= plan.epochs; epoch++) {
       const started = performance.now();
       let lossSum = 0;
       let correct = 0;
@@ -59,7 +61,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
         // Between steps, let timers, IPC and abort events run.
         await new Promise((resolve) => setImmediate(resolve));
         hooks.signal?.throwIfAborted();
-        optimizer.setLearningRate(learningRateAt(hyper, stepIndex++, totalSteps));
+        optimizer.setLearningRate(learningRateAt(hyper, stepIndex++, plan.totalSteps));
         reseeder.reseed();
         const outcome = step(batch, data.train.set.shape);
         if (!Number.isFinite(outcome.loss)) return { ...run, status: 'nan' };
@@ -71,6 +73,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
       run.trainSeconds += (performance.now() - started) / 1000;
       run.trainImages += seen;
       const val = data.val ? evaluate(model, data.val, data.norm, data.classes) : undefined;
+      plan.update(epoch, (performance.now() - loopStarted) / 1000);
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: lossSum / Math.max(seen, 1),
@@ -78,6 +81,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
         valLoss: val?.loss ?? NaN,
         valAcc: val?.accuracy ?? NaN,
         seconds: (performance.now() - started) / 1000,
+        plannedEpochs: plan.epochs,
       };
       run.history.push(metrics);
       if (val && !Number.isFinite(val.loss)) return { ...run, status: 'nan' };
