@@ -11,9 +11,9 @@
 # Run from the repository root after `npm ci && npm run build`. Results go to runs/fashion-proof-3.db
 # (not committed). DB=path and SEARCH_BUDGET_S=seconds override the database and the search budget (to
 # check a prefix of the sequence on another clone without the full hour); REPLAY_BUDGET_S=seconds overrides
-# the replays' training time (attempt 3's recorded replays ran with 2280: see BENCHMARKS.md). An interrupted search continues
-# where it stopped when `search` is run again (its --time-limit counts that run only: give it what is left
-# of the budget).
+# the replays' training time (attempt 3's recorded replays ran with 2280: see BENCHMARKS.md). An interrupted
+# search continues where it stopped when `search` is run again (its --time-limit counts that run only: give
+# it what is left of the budget).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NAS=(node dist/src/cli/main.js)

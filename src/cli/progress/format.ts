@@ -16,6 +16,7 @@ export function count(value: number | null | undefined): string {
 
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '-';
+  // From 59.95 on, toFixed(1) would print 60.0s: those go to minutes.
   if (seconds < 59.95) return `${seconds.toFixed(1)}s`;
   // Round once, before splitting, so that 179.6 s reads 3m00s and not 2m60s.
   const wholeSeconds = Math.round(seconds);
