@@ -72,6 +72,8 @@ const CONV_CASES: ConvCase[] = [
   { batch: 3, size: [7, 8], channels: [10, 4], kernel: [3, 3], stride: 1, pad: 'same' },
   { batch: 2, size: [9, 7], channels: [12, 3], kernel: [3, 3], stride: 2, pad: 'valid' },
   { batch: 4, size: [11, 9], channels: [4, 2], kernel: [5, 5], stride: 2, pad: 'same' },
+  // A weight gradient whose output gradient (positions x out channels) is packed in row blocks.
+  { batch: 4, size: [32, 32], channels: [1, 40], kernel: [3, 3], stride: 1, pad: 'same' },
 ];
 
 describe('wasm conv2d gradients match cpu', () => {
@@ -192,6 +194,11 @@ describe('wasm BatchMatMul and Sum overrides match cpu', () => {
     { a: [5, 7], b: [3, 5], transposeA: true, transposeB: true },
     { a: [4, 7, 5], b: [4, 5, 3], transposeA: false, transposeB: false },
     { a: [2, 5, 7], b: [1, 3, 5], transposeA: true, transposeB: true },
+    // Right operands large enough to be packed in row blocks (3 blocks, uneven), in a batch too.
+    { a: [3, 4500], b: [4500, 70], transposeA: false, transposeB: false },
+    { a: [2, 3, 3001], b: [2, 3001, 50], transposeA: false, transposeB: false },
+    // a x bᵀ with a large b: computed as (b x aᵀ)ᵀ.
+    { a: [5, 40], b: [3000, 40], transposeA: false, transposeB: true },
   ];
   for (const p of products) {
     it(`matMul ${p.a.join('x')}${p.transposeA ? 'ᵀ' : ''} by ${p.b.join('x')}${p.transposeB ? 'ᵀ' : ''}`, async () => {
@@ -202,4 +209,14 @@ describe('wasm BatchMatMul and Sum overrides match cpu', () => {
   it('sums over leading axes (bias gradients), with and without keepDims, and other axes as before', async () => {
     await assertReductionsMatch(tf.sum);
   });
+
+  for (const activation of ['linear', 'relu', 'elu'] as const) {
+    it(`fused matMul + bias + ${activation} with a large kernel (a dense layer) and its gradients`, async () => {
+      const inputs = [randomInput([4, 3000], 3), randomInput([3000, 60], 4), randomInput([60], 5), randomInput([4, 60], 6)];
+      await assertSameOnBothBackends(inputs, (a, b, bias, r) => {
+        const dense = (x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: c, activation });
+        return [dense(a, b, bias), ...tf.grads((x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(dense(x, w, c), r)))([a, b, bias])];
+      });
+    });
+  }
 });

@@ -4,6 +4,7 @@ import { adamUpdateConfig } from './adam-update.js';
 import { batchMatMulOverride } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { fusedMatMulOverride } from './fused-mat-mul.js';
 import { identityOverride } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanOverride } from './mean.js';
@@ -16,6 +17,7 @@ const NEW_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpr
 /** Kernels that take over some cases from the package's own version and hand it the rest. */
 const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
   BatchMatMul: batchMatMulOverride,
+  _FusedMatMul: fusedMatMulOverride,
   Identity: identityOverride,
   Sum: sumOverride,
   Mean: meanOverride,
