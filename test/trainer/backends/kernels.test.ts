@@ -72,6 +72,10 @@ const CONV_CASES: ConvCase[] = [
   { batch: 3, size: [7, 8], channels: [10, 4], kernel: [3, 3], stride: 1, pad: 'same' },
   { batch: 2, size: [9, 7], channels: [12, 3], kernel: [3, 3], stride: 2, pad: 'valid' },
   { batch: 4, size: [11, 9], channels: [4, 2], kernel: [5, 5], stride: 2, pad: 'same' },
+  // Strides with phases that no tap reaches (1x1 kernel, stride 2), and a kernel shorter than the stride.
+  { batch: 2, size: [7, 7], channels: [3, 4], kernel: [1, 1], stride: 2, pad: 'valid' },
+  { batch: 2, size: [8, 8], channels: [3, 4], kernel: [1, 1], stride: 2, pad: 'same' },
+  { batch: 2, size: [10, 9], channels: [2, 3], kernel: [2, 2], stride: 3, pad: 'same' },
   // A weight gradient whose output gradient (positions x out channels) is packed in row blocks.
   { batch: 4, size: [32, 32], channels: [1, 40], kernel: [3, 3], stride: 1, pad: 'same' },
 ];

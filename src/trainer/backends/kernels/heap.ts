@@ -91,3 +91,31 @@ export function columnBlock(backend: tf.KernelBackend, x: tf.TensorInfo, start: 
   for (let row = 0; row < r; row++) target.set(source.subarray(row * c + start, row * c + start + count), row * count);
   return out;
 }
+
+/**
+ * dx [N, H, W, C] from its stride phases: `phases[p][q]` holds dx[n, s * i + p, t * j + q, c] as
+ * [N, rows, cols, C] (s and t the numbers of row and column phases), or null where dx is zero.
+ */
+export function interleavePhases(backend: tf.KernelBackend, phases: (tf.TensorInfo | null)[][], shape: number[]): tf.TensorInfo {
+  const [n, h, w, c] = shape;
+  const s = phases.length;
+  const t = phases[0].length;
+  const wasm = backend as unknown as BackendWasm;
+  const out = wasm.makeOutput(shape, 'float32');
+  // Views only after the allocation above: growing the heap detaches earlier ones.
+  const target = wasm.typedArrayFromHeap(out) as Float32Array;
+  if (phases.some((row) => row.includes(null))) target.fill(0);
+  phases.forEach((row, p) => row.forEach((phase, q) => {
+    if (phase === null) return;
+    const [, rows, cols] = phase.shape;
+    const source = wasm.typedArrayFromHeap(phase) as Float32Array;
+    for (let b = 0, from = 0; b < n; b++) {
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++, from += c) {
+          target.set(source.subarray(from, from + c), ((b * h + s * i + p) * w + t * j + q) * c);
+        }
+      }
+    }
+  }));
+  return out;
+}
