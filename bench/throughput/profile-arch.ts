@@ -1,0 +1,45 @@
+/**
+ * Where one training step of an ARCH's network goes, per kernel, with the trainer's own model, loss and
+ * optimizer: `node dist/bench/throughput/profile-arch.js ARCH.json [--batch 64] [--threads 1] [--input 28x28x1]`.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../../src/trainer/backends/index.js';
+import { printKernelTimes } from './kernel-times.js';
+import { buildModel } from '../../src/trainer/index.js';
+import { logitsModel } from '../../src/trainer/model/logits.js';
+import { createOptimizer } from '../../src/trainer/train/schedule.js';
+import { crossEntropyPerExample } from '../../src/trainer/train/loss.js';
+import { parseArch, parseShape } from '../../src/space/index.js';
+
+const { values: options, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    batch: { type: 'string', default: '64' },
+    threads: { type: 'string', default: '1' },
+    input: { type: 'string', default: '28x28x1' },
+    steps: { type: 'string', default: '5' },
+  },
+});
+const archText = positionals[0]?.trim().startsWith('[') ? positionals[0] : fs.readFileSync(positionals[0] ?? '', 'utf8');
+const arch = parseArch(JSON.parse(archText));
+const { tf } = await selectBackend('wasm', { threads: Number(options.threads) });
+const input = parseShape(options.input);
+const batch = Number(options.batch);
+const model = buildModel(arch, input, 10, { seed: 1 });
+const logits = logitsModel(model);
+const optimizer = createOptimizer({ learningRate: 1e-3, optimizer: 'adam' }).optimizer;
+const x = tf.randomNormal([batch, ...input], 0, 1, 'float32', 1);
+const y = tf.randomUniform([batch], 0, 10, 'int32', 2);
+const step = () => {
+  const loss = optimizer.minimize(() => crossEntropyPerExample(logits.apply(x, { training: true }) as never, y as never, 0.1).mean() as never, true);
+  loss?.dataSync();
+  loss?.dispose();
+};
+for (let i = 0; i < 3; i++) step();
+const steps = Number(options.steps);
+const start = performance.now();
+for (let i = 0; i < steps; i++) step();
+const stepMs = (performance.now() - start) / steps;
+console.log(`${batch} images a step: ${stepMs.toFixed(1)} ms a step, ${((batch * 1000) / stepMs).toFixed(0)} images/s`);
+await printKernelTimes(tf, `${archText.length > 60 ? positionals[0] : archText}`, step);
