@@ -214,6 +214,15 @@ describe('wasm BatchMatMul and Sum overrides match cpu', () => {
     await assertReductionsMatch(tf.sum);
   });
 
+  it('a large right operand multiplied again (weights over the batches of an evaluation) gives the same product', async () => {
+    const inputs = [randomInput([3, 4500], 7), randomInput([4500, 70], 8), randomInput([5, 4500], 9), randomInput([70], 10)];
+    await assertSameOnBothBackends(inputs, (a, b, c, bias) => [
+      tf.matMul(a, b), tf.matMul(c, b), tf.matMul(a, b),
+      tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: 'relu' }),
+      tf.fused.matMul({ a: c as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: 'relu' }),
+    ]);
+  });
+
   for (const activation of ['linear', 'relu', 'elu'] as const) {
     it(`fused matMul + bias + ${activation} with a large kernel (a dense layer) and its gradients`, async () => {
       const inputs = [randomInput([4, 3000], 3), randomInput([3000, 60], 4), randomInput([60], 5), randomInput([4, 60], 6)];

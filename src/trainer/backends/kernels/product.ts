@@ -13,11 +13,19 @@ import { columnBlock, rowBlock } from './heap.js';
 /** 2^17 elements (512 KiB): packed at 5-6 ns an element, against 14 at 2^20 (measured, 128 columns). */
 const PACKED_BLOCK_ELEMENTS = 1 << 17;
 
+/**
+ * Right operands already multiplied once. The package keeps an operand it packed until the tensor is freed,
+ * so from its second product on (the same weights over the batches of an evaluation) the package's path
+ * packs nothing; blocks would be packed again each time.
+ */
+const seenRightOperands = new WeakSet<object>();
+
 /** The plain product of two matrices [1, M, K] and [1, K, N] that fit the package's XNNPACK path. */
 export type Multiply = (a: tf.TensorInfo, b: tf.TensorInfo) => tf.TensorInfo;
 
 /** How many row blocks a right operand [1, K, N] is packed in (1: whole). */
 export function rowBlocks(b: tf.TensorInfo): number {
+  if (seenRightOperands.has(b.dataId)) return 1;
   const [, inner, n] = b.shape;
   const blocks = Math.ceil((inner * n) / PACKED_BLOCK_ELEMENTS);
   return inner < 2 * blocks ? 1 : blocks;
@@ -28,6 +36,7 @@ export function blockedProduct(k: KernelComposer, multiply: Multiply, a: tf.Tens
   const n = b.shape[2];
   const blocks = rowBlocks(b);
   if (blocks === 1) return multiply(a, b);
+  seenRightOperands.add(b.dataId);
   const rows = Math.ceil(inner / blocks);
   let total: tf.TensorInfo | undefined;
   for (let start = 0; start < inner; start += rows) {
