@@ -15,6 +15,8 @@ interface ExperimentRow {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** Absent from a database older than migration 2 (read-only stores open those as they are). */
+  config_version?: number;
 }
 
 const now = (): string => new Date().toISOString();
@@ -27,10 +29,10 @@ export class Experiments {
     const time = now();
     const { lastInsertRowid } = this.db
       .prepare(
-        `INSERT INTO experiments (name, dataset, space, strategy, seed, config, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+        `INSERT INTO experiments (name, dataset, space, strategy, seed, config, config_version, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
       )
-      .run(input.name, input.dataset, input.space, input.strategy, input.seed, JSON.stringify(input.config), time, time);
+      .run(input.name, input.dataset, input.space, input.strategy, input.seed, JSON.stringify(input.config), input.configVersion, time, time);
     return this.byId(Number(lastInsertRowid))!;
   }
 
@@ -70,8 +72,11 @@ export class Experiments {
     }));
   }
 
-  updateConfig(id: number, config: Record<string, unknown>): void {
-    this.db.prepare(`UPDATE experiments SET config = ?, updated_at = ? WHERE id = ?`).run(JSON.stringify(config), now(), id);
+  /** Replaces the stored config; its version stays unless a new one is given. */
+  updateConfig(id: number, config: Record<string, unknown>, configVersion?: number): void {
+    this.db
+      .prepare(`UPDATE experiments SET config = ?, config_version = coalesce(?, config_version), updated_at = ? WHERE id = ?`)
+      .run(JSON.stringify(config), configVersion ?? null, now(), id);
   }
 
   setStatus(id: number, status: ExperimentStatus, message: string | null = null): void {
@@ -95,6 +100,7 @@ function toRecord(row: ExperimentRow): ExperimentRecord {
     strategy: row.strategy,
     seed: row.seed,
     config: JSON.parse(row.config) as Record<string, unknown>,
+    configVersion: row.config_version ?? 1,
     status: row.status,
     message: row.message,
     wallSeconds: row.wall_seconds,

@@ -34,7 +34,7 @@ export class Replays {
         JSON.stringify(replay.arch),
         replay.dataset,
         replay.epochs,
-        JSON.stringify(replay.hyper),
+        JSON.stringify(replay.settings),
         replay.evaluation.accuracy,
         Number.isFinite(replay.evaluation.loss) ? replay.evaluation.loss : null,
         JSON.stringify(replay.evaluation.confusion),
@@ -65,7 +65,8 @@ function toRecord(row: ReplayRow): ReplayRecord {
     arch: JSON.parse(row.arch) as StoredArch,
     dataset: row.dataset,
     epochs: row.epochs,
-    hyper: JSON.parse(row.hyper) as ReplayRecord['hyper'],
+    // The column keeps its first name: replays stored their hyperparameters there.
+    settings: JSON.parse(row.hyper) as Record<string, unknown>,
     evaluation: {
       accuracy: row.test_acc,
       loss: row.test_loss ?? Number.NaN,

@@ -107,4 +107,10 @@ export const MIGRATIONS: readonly string[] = [
     created_at   TEXT NOT NULL
   );
   `,
+  // 2: the stored config's version, and per-trial leases (lease_expires_at in epoch milliseconds).
+  `
+  ALTER TABLE experiments ADD COLUMN config_version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE trials ADD COLUMN lease_owner TEXT;
+  ALTER TABLE trials ADD COLUMN lease_expires_at INTEGER;
+  `,
 ];

@@ -2,8 +2,10 @@ import type { Diagnostics } from '../controller/types.js';
 import { ControllerLog } from './controller.js';
 import { Experiments } from './experiments.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
+import { openReadOnlyDatabase, type ReadOnlyOptions } from './open-read-only.js';
 import { Replays } from './replays.js';
 import { Trials } from './trials.js';
+import { writeTransaction } from './write-transaction.js';
 import { StoreError } from '../errors.js';
 import type { ControllerState, ExperimentRecord, NewTrial, TrialRecord, TrialResult } from './types.js';
 
@@ -47,9 +49,18 @@ export class Store {
     return new Store(openDatabase(file, options), file);
   }
 
+  /** Opens a results database for the commands that only read: no migration, nothing written; writes throw. */
+  static openReadOnly(file: string, options: ReadOnlyOptions = {}): Store {
+    return new Store(openReadOnlyDatabase(file, options), file);
+  }
+
+  get readOnly(): boolean {
+    return this.db.readonly;
+  }
+
   /** Runs `work` in one write transaction (taking the write lock at once, so it never deadlocks on upgrade). */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return writeTransaction(this.db, work);
   }
 
   /** Records a batch of proposals as queued trials together with the strategy state that proposed them. */

@@ -1,53 +1,14 @@
-import type { EpochMetrics } from '../trainer/types.js';
-import type { SqliteDatabase } from './open.js';
-import type { NewTrial, StoredArch, TrialRecord, TrialResult, TrialStatus } from './types.js';
-
-interface TrialRow {
-  id: number;
-  experiment_id: number;
-  seq: number;
-  batch: number;
-  decisions: string;
-  arch: string;
-  hash: string;
-  status: TrialStatus;
-  reward: number | null;
-  val_acc: number | null;
-  val_loss: number | null;
-  train_acc: number | null;
-  params: number | null;
-  macs: number | null;
-  epochs_run: number | null;
-  duration_s: number | null;
-  backend: string | null;
-  worker: string | null;
-  error: string | null;
-  duplicate_of: number | null;
-  hyper: string;
-  attempts: number;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-interface EpochRow {
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  val_loss: number;
-  val_acc: number;
-  seconds: number;
-}
+import { finite, toEpochRecord, toTrialRecord, type EpochRow, type TrialRow } from './trial-rows.js';
+import { TrialLeases } from './trial-leases.js';
+import type { EpochRecord, NewTrial, TrialRecord, TrialResult, TrialStatus } from './types.js';
 
 const now = (): string => new Date().toISOString();
 
 /** Statuses of a trial that has its final result. */
 export const FINISHED_STATUSES: readonly TrialStatus[] = ['completed', 'failed', 'pruned', 'duplicate'];
 
-/** The trials and epochs tables. */
-export class Trials {
-  constructor(private readonly db: SqliteDatabase) {}
-
+/** The trials and epochs tables; the lease methods (acquire, renew, release, reclaimLapsed) are TrialLeases'. */
+export class Trials extends TrialLeases {
   insertQueued(experimentId: number, batch: number, trials: readonly NewTrial[]): TrialRecord[] {
     const insert = this.db.prepare(
       `INSERT INTO trials (experiment_id, seq, batch, decisions, arch, hash, status, params, macs, hyper, created_at)
@@ -64,36 +25,29 @@ export class Trials {
         trial.hash,
         trial.params ?? null,
         trial.macs ?? null,
-        JSON.stringify(trial.hyper),
+        JSON.stringify(trial.budget),
         time,
       );
     }
     return this.ofBatch(experimentId, batch);
   }
 
-  /** Marks a trial as running and forgets the epochs of an earlier, interrupted attempt. */
-  markRunning(trialId: number, worker: string | null = null): void {
-    this.db.prepare(`DELETE FROM epochs WHERE trial_id = ?`).run(trialId);
-    this.db
-      .prepare(`UPDATE trials SET status = 'running', worker = ?, started_at = ?, attempts = attempts + 1 WHERE id = ?`)
-      .run(worker, now(), trialId);
-  }
-
-  recordEpoch(trialId: number, metrics: EpochMetrics): void {
+  recordEpoch(trialId: number, epoch: EpochRecord): void {
     this.db
       .prepare(
         `INSERT OR REPLACE INTO epochs (trial_id, epoch, train_loss, train_acc, val_loss, val_acc, seconds)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(trialId, metrics.epoch, finite(metrics.trainLoss), finite(metrics.trainAcc), finite(metrics.valLoss), finite(metrics.valAcc), metrics.seconds);
+      .run(trialId, epoch.epoch, finite(epoch.trainLoss), finite(epoch.trainAcc), finite(epoch.valLoss), finite(epoch.valAcc), epoch.seconds);
   }
 
+  /** Writes a trial's result; the trial is no longer leased. */
   finish(trialId: number, result: TrialResult): void {
     this.db
       .prepare(
         `UPDATE trials SET status = ?, reward = ?, val_acc = ?, val_loss = ?, train_acc = ?,
            params = coalesce(?, params), epochs_run = ?, duration_s = ?, backend = ?, worker = coalesce(?, worker),
-           error = ?, duplicate_of = ?, finished_at = ?
+           error = ?, duplicate_of = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
          WHERE id = ?`,
       )
       .run(
@@ -114,36 +68,29 @@ export class Trials {
       );
   }
 
-  /** Trials left running by a process that died or was interrupted go back to the queue. Returns how many. */
-  requeueRunning(experimentId: number): number {
-    return this.db
-      .prepare(`UPDATE trials SET status = 'queued', worker = NULL, started_at = NULL WHERE experiment_id = ? AND status = 'running'`)
-      .run(experimentId).changes;
-  }
-
   byId(id: number): TrialRecord | undefined {
-    const row = this.db.prepare(`SELECT * FROM trials WHERE id = ?`).get(id) as TrialRow | undefined;
-    return row && toRecord(row);
+    const row = this.row(id);
+    return row && toTrialRecord(row);
   }
 
   bySeq(experimentId: number, seq: number): TrialRecord | undefined {
     const row = this.db.prepare(`SELECT * FROM trials WHERE experiment_id = ? AND seq = ?`).get(experimentId, seq) as
       | TrialRow
       | undefined;
-    return row && toRecord(row);
+    return row && toTrialRecord(row);
   }
 
   /** Every trial of an experiment in sequence order. */
   list(experimentId: number): TrialRecord[] {
     const rows = this.db.prepare(`SELECT * FROM trials WHERE experiment_id = ? ORDER BY seq`).all(experimentId) as TrialRow[];
-    return rows.map(toRecord);
+    return rows.map(toTrialRecord);
   }
 
   ofBatch(experimentId: number, batch: number): TrialRecord[] {
     const rows = this.db
       .prepare(`SELECT * FROM trials WHERE experiment_id = ? AND batch = ? ORDER BY seq`)
       .all(experimentId, batch) as TrialRow[];
-    return rows.map(toRecord);
+    return rows.map(toTrialRecord);
   }
 
   /** The trials with the highest reward that were trained (not duplicates, not failures). */
@@ -154,7 +101,7 @@ export class Trials {
          ORDER BY reward DESC, val_acc DESC, seq LIMIT ?`,
       )
       .all(experimentId, count) as TrialRow[];
-    return rows.map(toRecord);
+    return rows.map(toTrialRecord);
   }
 
   /** The trained trial (completed, pruned or failed) with this canonical hash, if any, earliest first. */
@@ -165,7 +112,7 @@ export class Trials {
            AND status IN ('completed', 'pruned', 'failed') ORDER BY seq LIMIT 1`,
       )
       .get(experimentId, hash, beforeSeq) as TrialRow | undefined;
-    return row && toRecord(row);
+    return row && toTrialRecord(row);
   }
 
   /** Validation accuracy at `epoch` of the completed trials of batches before `beforeBatch` (for pruning). */
@@ -179,50 +126,8 @@ export class Trials {
     return rows.map((row) => row.v);
   }
 
-  epochs(trialId: number): EpochMetrics[] {
+  epochs(trialId: number): EpochRecord[] {
     const rows = this.db.prepare(`SELECT * FROM epochs WHERE trial_id = ? ORDER BY epoch`).all(trialId) as EpochRow[];
-    return rows.map((row) => ({
-      epoch: row.epoch,
-      trainLoss: row.train_loss,
-      trainAcc: row.train_acc,
-      valLoss: row.val_loss,
-      valAcc: row.val_acc,
-      seconds: row.seconds,
-    }));
+    return rows.map(toEpochRecord);
   }
-}
-
-/** SQLite stores NaN as NULL anyway; say so explicitly. */
-function finite(value: number | null | undefined): number | null {
-  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
-}
-
-function toRecord(row: TrialRow): TrialRecord {
-  return {
-    id: row.id,
-    experimentId: row.experiment_id,
-    seq: row.seq,
-    batch: row.batch,
-    decisions: JSON.parse(row.decisions) as number[],
-    arch: JSON.parse(row.arch) as StoredArch,
-    hash: row.hash,
-    status: row.status,
-    reward: row.reward,
-    valAcc: row.val_acc,
-    valLoss: row.val_loss,
-    trainAcc: row.train_acc,
-    params: row.params,
-    macs: row.macs,
-    epochsRun: row.epochs_run,
-    durationSeconds: row.duration_s,
-    backend: row.backend,
-    worker: row.worker,
-    error: row.error,
-    duplicateOf: row.duplicate_of,
-    hyper: JSON.parse(row.hyper) as TrialRecord['hyper'],
-    attempts: row.attempts,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-  };
 }

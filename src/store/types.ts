@@ -1,7 +1,6 @@
 /** Records as the store returns them: camelCase, JSON columns parsed. */
 import type { Arch } from '../space/types.js';
 import type { Diagnostics } from '../controller/types.js';
-import type { EpochMetrics, Evaluation, HyperParams } from '../trainer/types.js';
 
 export type ExperimentStatus = 'running' | 'stopped' | 'completed' | 'failed';
 export type TrialStatus = 'queued' | 'running' | 'completed' | 'failed' | 'pruned' | 'duplicate';
@@ -18,6 +17,8 @@ export interface NewExperiment {
   seed: number;
   /** The search configuration, as the search module serialised it. */
   config: Record<string, unknown>;
+  /** The version of that serialisation, so a later nas can read (or refuse) an older config. */
+  configVersion: number;
 }
 
 export interface ExperimentRecord extends NewExperiment {
@@ -36,12 +37,22 @@ export interface ExperimentSummary extends ExperimentRecord {
   bestReward: number | null;
 }
 
+/**
+ * What one trial was given to train with: its epochs and seed, and whatever other settings the evaluator
+ * recorded (rows written before budgets existed hold a full hyperparameter object, which has both).
+ */
+export interface TrialBudget {
+  epochs: number;
+  seed: number;
+  [setting: string]: unknown;
+}
+
 export interface NewTrial {
   seq: number;
   decisions: number[];
   arch: StoredArch;
   hash: string;
-  hyper: HyperParams;
+  budget: TrialBudget;
   params?: number;
   macs?: number;
 }
@@ -66,9 +77,9 @@ export interface TrialRecord {
   backend: string | null;
   worker: string | null;
   error: string | null;
-  /** seq of the trial whose result a duplicate replayed. */
+  /** seq of the trial whose stored result a duplicate reuses. */
   duplicateOf: number | null;
-  hyper: HyperParams;
+  budget: TrialBudget;
   attempts: number;
   createdAt: string;
   startedAt: string | null;
@@ -106,13 +117,32 @@ export interface ControllerUpdate {
   createdAt: string;
 }
 
+/** One row of the epochs table: a trial's metrics after one epoch. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number;
+  valAcc: number;
+  seconds: number;
+}
+
+/** A model scored on the test set (a NaN loss is stored as NULL and read back as NaN). */
+export interface TestEvaluation {
+  accuracy: number;
+  loss: number;
+  confusion: number[][];
+  perClass: { precision: number; recall: number; f1: number; support: number }[];
+}
+
 export interface NewReplay {
   trialId: number | null;
   arch: StoredArch;
   dataset: string;
   epochs: number;
-  hyper: HyperParams;
-  evaluation: Evaluation;
+  /** The training settings of the replay, as the caller chose them. */
+  settings: Record<string, unknown>;
+  evaluation: TestEvaluation;
   modelPath: string | null;
   backend: string | null;
   seconds: number | null;
@@ -122,5 +152,3 @@ export interface ReplayRecord extends NewReplay {
   id: number;
   createdAt: string;
 }
-
-export type StoredEpoch = EpochMetrics;

@@ -1,37 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../src/errors.js';
-import { Store, type NewTrial } from '../../src/store/index.js';
-import { hyperParamsFor } from '../../src/search/index.js';
-
-const HYPER = hyperParamsFor({ epochs: 1, batchSize: 8, learningRate: 0.01, optimizer: 'adam', seed: 1 }, 0);
-
-function tmpFile(name = 'r.db'): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-store-')), name);
-}
-
-function newTrial(seq: number, hash = `h${seq}`): NewTrial {
-  return { seq, decisions: [seq], arch: [{ type: 'T' }], hash, hyper: HYPER, params: 10 * seq, macs: 100 * seq };
-}
-
-function withExperiment(file = tmpFile()): { store: Store; id: number } {
-  const store = Store.open(file, { create: true });
-  const { id } = store.experiments.create({ name: 'e', dataset: 'synthetic', space: 'tiny', strategy: 'random', seed: 1, config: { trials: 4 } });
-  return { store, id };
-}
-
-const state = (batch: number, phase: 'asked' | 'told', consumed: number) => ({
-  batch,
-  phase,
-  trialsConsumed: consumed,
-  strategy: 'random',
-  state: new Uint8Array([batch, consumed]),
-});
+import { MIGRATIONS } from '../../src/store/schema.js';
+import { Store, newLeaseHolder } from '../../src/store/index.js';
+import { BUDGET, newTrial, state, tmpFile, withExperiment } from './helpers.js';
 
 test('a new database gets the schema, WAL journal and the nas application id; reopening migrates nothing twice', () => {
   const file = tmpFile();
@@ -40,7 +16,7 @@ test('a new database gets the schema, WAL journal and the nas application id; re
   const db = new Database(file, { readonly: true });
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('application_id', { simple: true }), 0x6e617331);
-  assert.deepEqual(db.prepare('SELECT version FROM schema_version').all(), [{ version: 1 }]);
+  assert.deepEqual(db.prepare('SELECT version FROM schema_version').all(), MIGRATIONS.map((_, i) => ({ version: i + 1 })));
   const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
   assert.deepEqual(tables, ['controller_states', 'controller_updates', 'epochs', 'experiments', 'replays', 'schema_version', 'trials']);
   db.close();
@@ -75,7 +51,7 @@ test('a batch is queued with the state that proposed it; results and the updated
   assert.deepEqual(queued.map((t) => [t.seq, t.status, t.batch]), [[1, 'queued', 0], [2, 'queued', 0]]);
   assert.equal(store.controller.latestState(id)!.phase, 'asked');
 
-  store.trials.markRunning(queued[0]!.id, 'w0');
+  store.trials.acquire(queued[0]!.id, newLeaseHolder(), 60_000);
   store.trials.recordEpoch(queued[0]!.id, { epoch: 1, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: 0.6, seconds: 1 });
   store.trials.finish(queued[0]!.id, { status: 'completed', reward: 0.6, valAcc: 0.6 });
   const commit = {
@@ -98,16 +74,36 @@ test('a batch is queued with the state that proposed it; results and the updated
   store.close();
 });
 
-test('running trials go back to the queue and lose the epochs of the interrupted attempt', () => {
+test('trials keep their budget; experiments their config and its version, which updateConfig keeps or replaces', () => {
   const { store, id } = withExperiment();
   const [trial] = store.queueBatch(id, 0, [newTrial(1)], state(0, 'asked', 0));
-  store.trials.markRunning(trial!.id);
-  store.trials.recordEpoch(trial!.id, { epoch: 1, trainLoss: 1, trainAcc: 0.5, valLoss: NaN, valAcc: 0.5, seconds: 1 });
-  assert.equal(store.trials.requeueRunning(id), 1);
-  assert.equal(store.trials.byId(trial!.id)!.status, 'queued');
-  store.trials.markRunning(trial!.id);
-  assert.deepEqual(store.trials.epochs(trial!.id), []);
-  assert.equal(store.trials.byId(trial!.id)!.attempts, 2);
+  assert.deepEqual(store.trials.byId(trial!.id)!.budget, BUDGET);
+  assert.equal(store.experiments.byId(id)!.configVersion, 3);
+  store.experiments.updateConfig(id, { trials: 8 });
+  assert.deepEqual([store.experiments.byId(id)!.config, store.experiments.byId(id)!.configVersion], [{ trials: 8 }, 3]);
+  store.experiments.updateConfig(id, { trials: 9 }, 4);
+  assert.equal(store.experiments.latest()!.configVersion, 4);
+  store.close();
+});
+
+test('a replay keeps its settings and test evaluation; a NaN loss comes back as NaN', () => {
+  const { store, id } = withExperiment();
+  const [trial] = store.queueBatch(id, 0, [newTrial(1)], state(0, 'asked', 0));
+  const evaluation = { accuracy: 0.9, loss: Number.NaN, confusion: [[1, 0], [0, 1]], perClass: [{ precision: 1, recall: 1, f1: 1, support: 1 }] };
+  const replay = store.replays.record({
+    trialId: trial!.id,
+    arch: trial!.arch,
+    dataset: 'synthetic',
+    epochs: 3,
+    settings: { epochs: 3, seed: 7, learningRate: 0.01 },
+    evaluation,
+    modelPath: null,
+    backend: 'cpu',
+    seconds: 1.5,
+  });
+  assert.deepEqual(store.replays.forTrial(trial!.id), [replay]);
+  assert.deepEqual(replay.settings, { epochs: 3, seed: 7, learningRate: 0.01 });
+  assert.deepEqual(replay.evaluation, evaluation);
   store.close();
 });
 
