@@ -1,64 +1,60 @@
-/** The search's own contracts: its configuration, the evaluation step, and the events it reports. */
-import type { Diagnostics, StrategyName } from '../controller/types.js';
-import type { DatasetName } from '../data/types.js';
-import type { SpaceDefinition } from '../space/types.js';
-import type { TrialRecord, ExperimentStatus } from '../store/types.js';
-import type { BackendName, EpochMetrics, RunHooks, TrainJob, TrainOutcome } from '../trainer/types.js';
+/** The search's own contracts: what it is given, the policies around its loop, and the events it reports. */
+import type { Diagnostics, Strategy } from '../controller/types.js';
+import type { EpochReport, EvaluationBudget, Evaluator } from '../evaluation/types.js';
+import type { DecisionProcess, ProblemSpec } from '../space/types.js';
+import type { ExperimentRecord, ExperimentStatus, Store, TrialRecord } from '../store/index.js';
+import type { FailurePolicy } from './policies/failures.js';
+import type { TrialTarget } from './policies/target.js';
+import type { RewardFunction } from './outcome.js';
+import type { Pruner } from './pruners/types.js';
 
-export type Objective = 'accuracy' | 'cost';
-export type PruneMode = 'median' | 'none';
-
-/**
- * What defines an experiment: stored with it, and the same on every resume. Runtime choices that do not
- * change which architectures are proposed (concurrency, GPUs, time limit, output) are in RunOptions.
- */
-export interface SearchConfig {
-  dataset: DatasetName;
-  dataDir?: string;
-  labelMode?: string;
-  /** The name or path the user gave, and the definition read from it (resume uses the stored one). */
-  space: string;
-  spaceDefinition: SpaceDefinition;
-  strategy: StrategyName;
-  /** Strategy options (e.g. batchSize): passed to the strategy as given. */
-  strategyOptions: Record<string, number | string | boolean>;
-  trials: number;
-  seed: number;
-  epochs: number;
-  trainLimit?: number;
-  /** At most this many validation examples per trial (default: in proportion to trainLimit). */
-  valLimit?: number;
-  valFraction: number;
-  batchSize: number;
-  learningRate: number;
-  optimizer: 'adam' | 'sgd';
-  objective: Objective;
-  paramTarget: number;
-  costWeight: number;
-  maxParams?: number;
-  /** Multiply-accumulates per image; the masks only propose ARCHs within it. */
-  maxMacs?: number;
-  prune: PruneMode;
-  /** Completed trials (of earlier batches) needed before the median pruner acts. */
-  pruneMinTrials: number;
-  failureReward: number;
-  maxConsecutiveFailures: number;
-  backend: BackendName;
+export interface StrategySource {
+  create(): Strategy;
+  restore(state: Uint8Array): Strategy;
 }
 
-/** Choices of one run of an experiment that do not change its results. */
-export interface RunOptions {
-  concurrency: number;
-  /** wasm threads in each worker. */
-  threads?: number;
+/** The policies around the loop (NNI's middleware): the loop calls them, never the other way round. */
+export interface SearchPolicies {
+  target: TrialTarget;
+  pruner: Pruner;
+  failures: FailurePolicy;
+  reward: RewardFunction;
   /** Stop launching trials after this many seconds of this run; running ones finish. */
   timeLimitSeconds?: number;
 }
 
-/** The evaluation step: a trainer pool in production, a fake in tests. */
-export interface Evaluator {
-  run(job: TrainJob, hooks?: RunHooks): Promise<TrainOutcome>;
-  close(): Promise<void>;
+/**
+ * Points where the search has just made a state change durable (or is about to commit one): queued (a batch
+ * was recorded), start (a trial was taken), epoch (an epoch was recorded, mid-trial), result (a trial result
+ * was committed before its batch update), commit (inside the batch-update transaction, before COMMIT), told
+ * (after the batch update was committed). Crash drills kill the process there.
+ */
+export type KillPoint = 'queued' | 'start' | 'epoch' | 'result' | 'commit' | 'told';
+export type KillHook = (point: KillPoint) => void;
+
+export interface SearchDeps {
+  store: Store;
+  experiment: ExperimentRecord;
+  process: DecisionProcess;
+  /** The input and classes that a candidate's cost is computed for. */
+  problem: ProblemSpec;
+  /** Proposals are asked for in the strategy's own batch size (its batchSize option). */
+  strategies: StrategySource;
+  evaluator: Evaluator;
+  /** What every trial may spend, and its seed (same seq, same seed on a re-run). */
+  budget: EvaluationBudget;
+  seedOf: (seq: number) => number;
+  policies: SearchPolicies;
+  /** Trials evaluated at once. */
+  concurrency: number;
+  /** How long a trial's lease lasts without renewal (default 30 s). */
+  leaseMs?: number;
+  onEvent?: (event: SearchEvent) => void;
+  /** Aborting it stops the search like Ctrl-C: running trials are cancelled and re-queued. */
+  signal?: AbortSignal;
+  killHook?: KillHook;
+  /** The command that resumes this experiment (for messages). */
+  resumeHint: string;
 }
 
 export interface SearchProgress {
@@ -72,7 +68,7 @@ export interface SearchProgress {
 export type SearchEvent =
   | { type: 'start'; experiment: string; resumed: boolean; done: number; target: number; requeued: number; dbFile: string }
   | { type: 'trial-start'; seq: number; trialId: number; arch: string; hash: string; params: number | null; epochs: number; attempt: number }
-  | ({ type: 'epoch'; seq: number; trialId: number; epochs: number; progress: SearchProgress } & EpochMetrics)
+  | ({ type: 'epoch'; seq: number; trialId: number; epochs: number; progress: SearchProgress } & EpochReport)
   | {
       type: 'trial-end';
       seq: number;

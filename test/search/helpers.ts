@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFakeEvaluator, startSearch, type Evaluator, type SearchEvent, type SearchOptions, type SearchRequest } from '../../src/search/index.js';
+import { startSearch, type SearchRequest } from '../../src/app/index.js';
+import type { SearchOptions } from '../../src/app/options/index.js';
+import { createFakeEvaluator } from '../../src/evaluation/fake.js';
+import type { EvaluationRequest, Evaluator } from '../../src/evaluation/types.js';
+import type { SearchEvent } from '../../src/search/index.js';
 import type { Shape3 } from '../../src/space/types.js';
 import { Store, type TrialRecord } from '../../src/store/index.js';
-import type { TrainJob } from '../../src/trainer/types.js';
 import { shippedFile } from '../../src/util/paths.js';
 
 export const TINY_SPACE = shippedFile('test', 'fixtures', 'tiny-space.json');
@@ -13,24 +16,24 @@ export function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'nas-search-'));
 }
 
-/** A fake evaluator that records every job it trains and finishes in a random order (timing must not matter). */
+/** A fake evaluator that records every request it scores and finishes in a random order (timing must not matter). */
 export function recordingEvaluator(
   problem: { input: Shape3; classes: number },
-  options: { jitterMs?: number; epochMs?: number; fail?: (job: TrainJob) => boolean } = {},
-): Evaluator & { readonly trained: string[]; jobs: TrainJob[] } {
+  options: { jitterMs?: number; epochMs?: number; fail?: (request: EvaluationRequest) => boolean } = {},
+): Evaluator & { readonly trained: string[]; requests: EvaluationRequest[] } {
   const inner = createFakeEvaluator(problem, options.epochMs ?? 0);
-  const jobs: TrainJob[] = [];
+  const requests: EvaluationRequest[] = [];
   return {
     /** The ARCHs trained, as JSON, in order. */
     get trained() {
-      return jobs.map((job) => JSON.stringify(job.arch));
+      return requests.map((request) => JSON.stringify(request.candidate.arch));
     },
-    jobs,
-    async run(job, hooks) {
-      jobs.push(job);
+    requests,
+    async evaluate(request, hooks) {
+      requests.push(request);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * (options.jitterMs ?? 0)));
-      if (options.fail?.(job)) return { ok: false, cause: 'crash', error: 'the worker was killed by SIGSEGV', worker: 'fake' };
-      return inner.run(job, hooks);
+      if (options.fail?.(request)) return { status: 'failed', error: 'crash: the worker was killed by SIGSEGV', worker: 'fake' };
+      return inner.evaluate(request, hooks);
     },
     close: () => inner.close(),
   };

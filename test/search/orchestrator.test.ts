@@ -141,7 +141,7 @@ test('the time limit stops launching trials; the experiment stays resumable', as
 test('failed trials get the failure reward and error; K failures in a row stop the search with a clear message', async () => {
   const dir = tmpDir();
   const someFail = await search(path.join(dir, 'some.db'), { failureReward: -1, strategy: 'random' }, {}, {
-    fail: (job) => job.arch.some((layer) => layer.type === 'P'),
+    fail: (request) => request.candidate.kind === 'arch' && request.candidate.arch.some((layer) => layer.type === 'P'),
   });
   const trials = storedTrials(path.join(dir, 'some.db'));
   const failed = trials.filter((t) => t.status === 'failed');
@@ -212,10 +212,10 @@ test('--max-macs masks ARCHs over the MAC cap, and a resumed run keeps the cap',
   await assert.rejects(search(path.join(dir, 'bad.db'), { maxMacs: 0.5 }), (e: Error) => e instanceof ConfigError && /--max-macs must be a positive integer/.test(e.message));
 });
 
-test("--train-limit and --val-limit reach every trial's training job", async () => {
+test("--train-limit and --val-limit reach every trial's evaluation request", async () => {
   const { evaluator } = await search(path.join(tmpDir(), 'limits.db'), { strategy: 'random', trials: 6, trainLimit: 100, valLimit: 40 });
-  assert.equal(evaluator.jobs.length, 6);
-  for (const job of evaluator.jobs) assert.deepEqual([job.data.trainLimit, job.data.valLimit, job.data.useTestSet], [100, 40, false]);
+  assert.equal(evaluator.requests.length, 6);
+  for (const request of evaluator.requests) assert.deepEqual([request.budget.trainLimit, request.budget.valLimit], [100, 40]);
 });
 
 test('bad options are one-line errors and create no database', async () => {

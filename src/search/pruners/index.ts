@@ -1,0 +1,7 @@
+/** Pruners: each judges a running trial from what is stored. */
+export type { Pruner, PrunedTrial, PruningHistory } from './types.js';
+export { medianPruner, median } from './median.js';
+import type { Pruner } from './types.js';
+
+/** Never prunes. */
+export const NO_PRUNER: Pruner = { name: 'none', shouldPrune: () => false };
