@@ -1,3 +1,4 @@
+import type { Check } from '../checks.js';
 import { ConfigError } from '../errors.js';
 
 export type OptionValue = number | string | boolean;
@@ -10,7 +11,7 @@ export function resolveOptions<T extends Record<string, OptionValue>>(
   strategy: string,
   defaults: T,
   given: Record<string, unknown> | undefined,
-  checks: Partial<Record<keyof T, (value: never) => boolean | string>> = {},
+  checks: Partial<Record<keyof T, Check<OptionValue>>> = {},
 ): T {
   const resolved: Record<string, OptionValue> = { ...defaults };
   for (const [name, value] of Object.entries(given ?? {})) {
@@ -24,17 +25,8 @@ export function resolveOptions<T extends Record<string, OptionValue>>(
     if (typeof value !== expected || (expected === 'number' && !Number.isFinite(value))) {
       throw new ConfigError(`option '${name}' of strategy '${strategy}' must be a ${expected}, got ${JSON.stringify(value)}`);
     }
-    const check = checks[name as keyof T] as ((v: OptionValue) => boolean | string) | undefined;
-    const verdict = check ? check(value as OptionValue) : true;
-    if (verdict !== true) {
-      throw new ConfigError(`option '${name}' of strategy '${strategy}' ${verdict || 'is out of range'}: ${JSON.stringify(value)}`);
-    }
+    checks[name as keyof T]?.(`option '${name}' of strategy '${strategy}'`, value);
     resolved[name] = value as OptionValue;
   }
   return resolved as T;
 }
-
-export const positiveInteger = (v: number): boolean | string => (Number.isInteger(v) && v > 0) || 'must be a positive integer';
-export const positive = (v: number): boolean | string => v > 0 || 'must be positive';
-export const nonNegative = (v: number): boolean | string => v >= 0 || 'must be >= 0';
-export const unitInterval = (v: number): boolean | string => (v >= 0 && v < 1) || 'must be in [0, 1)';

@@ -90,5 +90,5 @@ test("repeats: 'skip' counts a sequence only the first time, 'once' once per bat
   const [, allRepeats] = updates('skip', [batches[0], [same, same, same, same]], [rewards[0], [9, 9, 9, 9]]);
   assert.equal(allRepeats.advantageStd, 0);
   assert.equal(allRepeats.baseline, 3, 'nothing new: the baseline stays');
-  assert.throws(() => createStrategy('reinforce', { process, seed: 1, options: { repeats: 'never' } }), /repeats.*skip, once or learn/);
+  assert.throws(() => createStrategy('reinforce', { process, seed: 1, options: { repeats: 'never' } }), /^ConfigError: option 'repeats' of strategy 'reinforce' must be one of skip, once, learn, not 'never'$/);
 });

@@ -1,0 +1,57 @@
+/** The stored experiment config: what defines an experiment, kept with it in the database. */
+import type { StrategyName } from '../../controller/types.js';
+import type { DatasetName } from '../../data/types.js';
+import type { SpaceDefinition } from '../../space/types.js';
+
+/** The version of the SearchConfig layout; the store records it with each experiment. */
+export const CONFIG_VERSION = 1;
+
+export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type Objective = 'accuracy' | 'cost';
+export type PruneMode = 'median' | 'none';
+export type OptimizerName = 'adam' | 'sgd';
+
+export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const OBJECTIVES: readonly Objective[] = ['accuracy', 'cost'];
+export const PRUNE_MODES: readonly PruneMode[] = ['median', 'none'];
+export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
+
+/**
+ * What defines an experiment: stored with it, and the same on every resume except the settings whose
+ * option is 'experiment-mutable' (see the option table). Runtime choices that do not change which
+ * architectures are proposed (concurrency, GPUs, time limit, output) are run options, never stored.
+ * The keys are those of databases written before this type moved here: old experiments must resume.
+ */
+export interface SearchConfig {
+  dataset: DatasetName;
+  dataDir?: string;
+  labelMode?: string;
+  /** The name or path the user gave, and the definition read from it (resume uses the stored one). */
+  space: string;
+  spaceDefinition: SpaceDefinition;
+  strategy: StrategyName;
+  /** Strategy options (e.g. batchSize): passed to the strategy as given. */
+  strategyOptions: Record<string, number | string | boolean>;
+  trials: number;
+  seed: number;
+  epochs: number;
+  trainLimit?: number;
+  /** At most this many validation examples per trial (default: in proportion to trainLimit). */
+  valLimit?: number;
+  valFraction: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  objective: Objective;
+  paramTarget: number;
+  costWeight: number;
+  maxParams?: number;
+  /** Multiply-accumulates per image; the masks only propose ARCHs within it. */
+  maxMacs?: number;
+  prune: PruneMode;
+  /** Completed trials (of earlier batches) needed before the median pruner acts. */
+  pruneMinTrials: number;
+  failureReward: number;
+  maxConsecutiveFailures: number;
+  backend: BackendName;
+}

@@ -1,0 +1,29 @@
+import type { StrategyName } from '../../controller/types.js';
+import type { SearchConfig } from './config.js';
+import type { SearchOptions } from './derived.js';
+import { resolveDataset, resolveSpace, resolveStrategyOptions } from './special-cases.js';
+import { checkOption, defaultValue, fixedDefault, isStored, type OptionSpec } from './spec.js';
+import { SEARCH_OPTIONS } from './table.js';
+
+/**
+ * Checks every stored option and fills in defaults (or, when resuming, the stored experiment's values): a bad
+ * value is a ConfigError (or SpaceError / DataError) naming the option. Reads the space file; touches nothing
+ * else. `table` is the option table (a test may extend it).
+ */
+export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig, table: readonly OptionSpec[] = SEARCH_OPTIONS): SearchConfig {
+  const { dataset, labelMode } = resolveDataset(options, base);
+  const resolved: Record<string, unknown> = { dataset, ...resolveSpace(options, dataset, base) };
+  if (labelMode !== undefined) resolved.labelMode = labelMode;
+  const given = options as Readonly<Record<string, unknown>>;
+  for (const spec of table.filter((row) => isStored(row) && !row.special)) {
+    const value = given[spec.key] ?? (base ? storedValue(spec, base) : defaultValue(spec, resolved));
+    if (value !== undefined) resolved[spec.key] = checkOption(spec, value);
+  }
+  resolved.strategyOptions = resolveStrategyOptions(resolved.strategy as StrategyName, options, base);
+  return resolved as unknown as SearchConfig;
+}
+
+/** On resume: the stored value; one stored before its option existed is the option's fixed default. */
+function storedValue(spec: OptionSpec, base: SearchConfig): unknown {
+  return (base as unknown as Record<string, unknown>)[spec.key] ?? fixedDefault(spec);
+}

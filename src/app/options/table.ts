@@ -1,0 +1,114 @@
+/**
+ * Every `nas search` option, once: the CLI declaration, the checks, the defaults, the stored config and what
+ * a resume may change are all made from this table. A new option is one row here (and, when stored, its
+ * field in SearchConfig). The rows are in --help order.
+ */
+import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../../controller/catalog.js';
+import { DATASET_NAMES } from '../../data/index.js';
+import { defaultMaxMacs } from '../../space/index.js';
+import { DEFAULT_DB_FILE } from '../../store/index.js';
+import {
+  choiceOf,
+  deviceNumbers,
+  finiteNumber,
+  inOpenUnit,
+  jsonObject,
+  nonNegativeInteger,
+  positiveInteger,
+  positiveNumber,
+  splitList,
+  text,
+  trueOrFalse,
+} from '../../checks.js';
+import { BACKENDS, OBJECTIVES, OPTIMIZERS, PRUNE_MODES } from './config.js';
+import { DEFAULT_SPACES } from './default-spaces.js';
+import type { OptionSpec } from './spec.js';
+
+const spaceDefaults = Object.entries(DEFAULT_SPACES)
+  .map(([dataset, space]) => `${dataset}: ${space}`)
+  .join(', ');
+
+export const SEARCH_OPTIONS = [
+  { flag: 'dataset', key: 'dataset', type: 'string', scope: 'experiment', special: true, check: choiceOf(DATASET_NAMES),
+    help: `Dataset: ${DATASET_NAMES.join(', ')} (required unless --resume)` },
+  { flag: 'trials', key: 'trials', type: 'number', scope: 'experiment-mutable', default: 50, check: positiveInteger,
+    help: 'Architectures to evaluate' },
+  { flag: 'space', key: 'space', type: 'string', scope: 'experiment', special: true, default: { text: `the dataset's: ${spaceDefaults}` }, check: text,
+    help: 'Search space: a shipped name or a space .json file' },
+  { flag: 'strategy', key: 'strategy', type: 'string', scope: 'experiment', default: DEFAULT_STRATEGY, check: choiceOf(STRATEGY_NAMES),
+    help: STRATEGY_NAMES.join(', ') },
+  { flag: 'controller-batch', key: 'controllerBatch', type: 'number', scope: 'experiment', special: true, default: { text: "the strategy's" }, check: positiveInteger,
+    help: 'Architectures per controller update' },
+  { flag: 'controller-options', key: 'controllerOptions', type: 'string', scope: 'experiment', special: true, check: jsonObject,
+    help: 'Strategy options as JSON, e.g. \'{"learningRate": 0.05}\' (README: "Strategies and controller options")' },
+  { flag: 'epochs', key: 'epochs', type: 'number', scope: 'experiment', default: 3, check: positiveInteger,
+    help: 'Training epochs per trial' },
+  { flag: 'train-limit', key: 'trainLimit', type: 'number', scope: 'experiment', check: positiveInteger,
+    help: 'Train each trial on at most this many examples (a cheap proxy)' },
+  { flag: 'val-limit', key: 'valLimit', type: 'number', scope: 'experiment', default: { text: 'in proportion to --train-limit' }, check: positiveInteger,
+    help: 'Score each trial on at most this many validation examples' },
+  { flag: 'val-fraction', key: 'valFraction', type: 'number', scope: 'experiment', default: 0.1, check: inOpenUnit,
+    help: 'Share of the training set held out for validation' },
+  { flag: 'batch-size', key: 'batchSize', type: 'number', scope: 'experiment', default: 64, check: positiveInteger,
+    help: 'Training batch size' },
+  { flag: 'lr', key: 'learningRate', type: 'number', scope: 'experiment', default: 0.001, check: positiveNumber,
+    help: 'Learning rate' },
+  { flag: 'optimizer', key: 'optimizer', type: 'string', scope: 'experiment', default: 'adam', check: choiceOf(OPTIMIZERS),
+    help: OPTIMIZERS.join(', ') },
+  { flag: 'concurrency', key: 'concurrency', type: 'number', scope: 'run', special: true, default: 1, check: positiveInteger,
+    help: 'Trials trained at once, each in its own worker process' },
+  { flag: 'threads', key: 'threads', type: 'number', scope: 'run', special: true, default: { text: 'the cores divided among the --concurrency workers' }, check: positiveInteger,
+    help: 'wasm threads per worker' },
+  { flag: 'gpus', key: 'gpus', type: 'string', scope: 'run', special: true, coerce: splitList, check: deviceNumbers,
+    help: 'GPU ids, e.g. 0,1: one worker per GPU (CUDA_VISIBLE_DEVICES)' },
+  { flag: 'seed', key: 'seed', type: 'number', scope: 'experiment', default: 1, check: nonNegativeInteger,
+    help: 'Seed of the whole search (same seed, same architectures)' },
+  { flag: 'name', key: 'name', type: 'string', scope: 'run', default: { text: 'DATASET-SPACE-STRATEGY-seedSEED' }, check: text,
+    help: 'Experiment name' },
+  { flag: 'resume', key: 'resume', type: 'boolean', scope: 'run', default: false, check: trueOrFalse,
+    help: 'Continue the named (default: latest) experiment with its stored settings' },
+  { flag: 'time-limit', key: 'timeLimitSeconds', type: 'number', scope: 'run', special: true, check: positiveNumber,
+    help: 'Seconds after which no new trial starts; the search then stops cleanly' },
+  { flag: 'max-params', key: 'maxParams', type: 'number', scope: 'experiment', check: positiveInteger,
+    help: 'Only propose architectures with at most this many parameters' },
+  { flag: 'max-macs', key: 'maxMacs', type: 'number', scope: 'experiment', check: positiveInteger,
+    default: {
+      text: "the space's defaultMaxMacs, if it has one; fashion: 2000000",
+      derive: ({ spaceDefinition }) => spaceDefinition && defaultMaxMacs(spaceDefinition),
+    },
+    help: 'Only propose architectures with at most this many multiply-accumulates per image (bounds training time)' },
+  { flag: 'objective', key: 'objective', type: 'string', scope: 'experiment', default: 'accuracy', check: choiceOf(OBJECTIVES),
+    help: `${OBJECTIVES.join(', ')}: cost rewards accuracy x (params/target)^w` },
+  { flag: 'param-target', key: 'paramTarget', type: 'number', scope: 'experiment', default: 1_000_000, check: positiveNumber,
+    help: 'Parameter target of --objective cost' },
+  { flag: 'cost-weight', key: 'costWeight', type: 'number', scope: 'experiment', default: -0.07, check: finiteNumber,
+    help: 'Exponent w of --objective cost' },
+  { flag: 'prune', key: 'prune', type: 'string', scope: 'experiment', default: 'median', check: choiceOf(PRUNE_MODES),
+    help: `${PRUNE_MODES.join(', ')}: stop trials below the median at the same epoch` },
+  { flag: 'prune-min-trials', key: 'pruneMinTrials', type: 'number', scope: 'experiment', default: 5, check: positiveInteger,
+    help: 'Completed trials needed before pruning' },
+  { flag: 'failure-reward', key: 'failureReward', type: 'number', scope: 'experiment', default: 0, check: finiteNumber,
+    help: 'Reward of a failed trial' },
+  { flag: 'max-consecutive-failures', key: 'maxConsecutiveFailures', type: 'number', scope: 'experiment', default: 5, check: positiveInteger,
+    help: 'Stop after this many failures in a row' },
+  { flag: 'backend', key: 'backend', type: 'string', scope: 'experiment-mutable', default: 'auto', check: choiceOf(BACKENDS),
+    help: `tfjs backend: ${BACKENDS.join(', ')}` },
+  { flag: 'data-dir', key: 'dataDir', type: 'string', scope: 'experiment-mutable', check: text,
+    help: 'Folder holding (or receiving) the datasets' },
+  { flag: 'label-mode', key: 'labelMode', type: 'string', scope: 'experiment', special: true, check: text,
+    help: 'cifar100: fine or coarse; fer2013: all or binary' },
+  { flag: 'db', key: 'dbFile', type: 'string', scope: 'run', default: DEFAULT_DB_FILE, check: text,
+    help: 'Results database' },
+  { flag: 'json', key: 'json', type: 'boolean', scope: 'run', default: false, check: trueOrFalse,
+    help: 'Print one JSON object per event (for scripts)' },
+  { flag: 'quiet', key: 'quiet', type: 'boolean', scope: 'run', default: false, check: trueOrFalse,
+    help: 'Print only the final summary' },
+] as const satisfies readonly OptionSpec[];
+
+export type SearchOptionSpec = (typeof SEARCH_OPTIONS)[number];
+export type SearchOptionKey = SearchOptionSpec['key'];
+
+/** The row of a key of the table. */
+export function optionSpec<K extends SearchOptionKey>(key: K): Extract<SearchOptionSpec, { key: K }> {
+  return SEARCH_OPTIONS.find((spec) => spec.key === key) as Extract<SearchOptionSpec, { key: K }>;
+}

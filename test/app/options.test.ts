@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import {
+  DEFAULT_SPACES,
+  SEARCH_DEFAULTS,
+  configDifferences,
+  resolveRunOptions,
+  resolveSearchConfig,
+  type SearchConfig,
+} from '../../src/app/options/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { loadSpace } from '../../src/space/index.js';
+import { shippedFile } from '../../src/util/paths.js';
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'nas-options-'));
+}
+
+test('without --space a search uses the space made for the dataset, with that space\'s default MAC cap', () => {
+  const fashion = resolveSearchConfig({ dataset: 'fashion-mnist' });
+  assert.equal(fashion.space, 'fashion');
+  assert.deepEqual(fashion.spaceDefinition, loadSpace('fashion'));
+  assert.equal(fashion.maxMacs, 2_000_000);
+  assert.equal(resolveSearchConfig({ dataset: 'mnist' }).space, 'fashion');
+  const cifar = resolveSearchConfig({ dataset: 'cifar100' });
+  assert.equal(cifar.space, 'cifar-deep');
+  assert.equal(cifar.maxMacs, undefined, 'cifar-deep declares no default cap');
+  assert.equal(resolveSearchConfig({ dataset: 'synthetic' }).space, 'seed-cnn');
+  for (const space of new Set(Object.values(DEFAULT_SPACES))) assert.equal(loadSpace(space).kind, 'layers');
+});
+
+test('--max-macs overrides the space\'s default cap; a space without one stays uncapped', () => {
+  assert.equal(resolveSearchConfig({ dataset: 'fashion-mnist', maxMacs: 5_000_000 }).maxMacs, 5_000_000);
+  const seed = resolveSearchConfig({ dataset: 'fashion-mnist', space: 'seed-cnn' });
+  assert.equal(seed.space, 'seed-cnn');
+  assert.equal(seed.maxMacs, undefined);
+  const dir = tmpDir();
+  const file = path.join(dir, 'capped.json');
+  fs.writeFileSync(file, JSON.stringify({ kind: 'layers', minLayers: 1, maxLayers: 2, defaultMaxMacs: 12345, layers: { C: { num_output: [4], kernel_size: [1] } } }));
+  assert.equal(resolveSearchConfig({ dataset: 'synthetic', space: file }).maxMacs, 12345);
+});
+
+test('a resumed search keeps its stored space and cap, even when the defaults would now differ', () => {
+  const stored = resolveSearchConfig({ dataset: 'fashion-mnist', space: 'seed-cnn' });
+  const resumed = resolveSearchConfig({}, stored);
+  assert.equal(resumed.space, 'seed-cnn');
+  assert.equal(resumed.maxMacs, undefined, 'no default cap is added on resume');
+  const capped = resolveSearchConfig({ dataset: 'fashion-mnist' });
+  assert.equal(resolveSearchConfig({}, { ...capped }).maxMacs, 2_000_000);
+});
+
+test('nas space sample applies the space\'s default MAC cap unless --max-macs is given, as nas search does', () => {
+  const macsOf = (args: string[]): number[] => {
+    const run = spawnSync(process.execPath, [shippedFile('dist', 'src', 'cli', 'main.js'), 'space', 'sample', 'fashion', '--dataset', 'fashion-mnist', '--count', '60', ...args], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    return run.stdout.trim().split('\n').map((line) => Number(/([\d,]+) MACs/.exec(line)![1].replace(/,/g, '')));
+  };
+  assert.ok(macsOf([]).every((macs) => macs <= 2_000_000));
+  const wider = macsOf(['--max-macs', '50000000']);
+  assert.ok(wider.some((macs) => macs > 2_000_000) && wider.every((macs) => macs <= 50_000_000));
+});
+
+test('--val-limit: checked, stored, kept on resume; absent unless given', () => {
+  const config = resolveSearchConfig({ dataset: 'synthetic', trainLimit: 100, valLimit: 50 });
+  assert.equal(config.valLimit, 50);
+  assert.equal(resolveSearchConfig({}, config).valLimit, 50);
+  assert.equal('valLimit' in resolveSearchConfig({ dataset: 'synthetic', trainLimit: 100 }), false);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', valLimit: 2.5 }), /--val-limit must be a positive integer/);
+});
+
+test('--controller-options: a JSON object of strategy options, checked before anything is written', () => {
+  const config = resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{"learningRate": 0.05, "repeats": "skip"}', controllerBatch: 4 });
+  assert.deepEqual(config.strategyOptions, { learningRate: 0.05, repeats: 'skip', batchSize: 4 });
+  assert.deepEqual(resolveSearchConfig({}, config).strategyOptions, config.strategyOptions, 'kept on resume');
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{learningRate: 1}' }), /--controller-options must be a JSON object/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '[1]' }), /--controller-options must be a JSON object/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{"learnRate": 1}' }), /unknown option 'learnRate' for strategy 'reinforce'/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', strategy: 'random', controllerOptions: '{"learningRate": 1}' }), /unknown option 'learningRate' for strategy 'random'/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{"learningRate": -1}' }), /^ConfigError: option 'learningRate' of strategy 'reinforce' must be a positive number, not -1$/);
+});
+
+test('the defaults of a new experiment are those nas search has always had, under the stored keys of old databases', () => {
+  assert.deepEqual(SEARCH_DEFAULTS, {
+    strategy: 'reinforce',
+    trials: 50,
+    seed: 1,
+    epochs: 3,
+    valFraction: 0.1,
+    batchSize: 64,
+    learningRate: 0.001,
+    optimizer: 'adam',
+    objective: 'accuracy',
+    paramTarget: 1_000_000,
+    costWeight: -0.07,
+    prune: 'median',
+    pruneMinTrials: 5,
+    failureReward: 0,
+    maxConsecutiveFailures: 5,
+    backend: 'auto',
+  });
+  const config = resolveSearchConfig({ dataset: 'synthetic' });
+  assert.deepEqual(config, { ...SEARCH_DEFAULTS, dataset: 'synthetic', space: 'seed-cnn', spaceDefinition: loadSpace('seed-cnn'), strategyOptions: {} });
+  const everything = resolveSearchConfig({ dataset: 'cifar100', labelMode: 'coarse', dataDir: '/data', trainLimit: 10, valLimit: 5, maxParams: 1000, maxMacs: 2000 });
+  assert.deepEqual(Object.keys(everything).sort(), [...STORED_KEYS].sort());
+});
+
+/** Every key a stored config may have: those of the databases written so far. */
+const STORED_KEYS = [
+  'dataset', 'dataDir', 'labelMode', 'space', 'spaceDefinition', 'strategy', 'strategyOptions', 'trials', 'seed', 'epochs', 'trainLimit',
+  'valLimit', 'valFraction', 'batchSize', 'learningRate', 'optimizer', 'objective', 'paramTarget', 'costWeight', 'maxParams', 'maxMacs',
+  'prune', 'pruneMinTrials', 'failureReward', 'maxConsecutiveFailures', 'backend',
+];
+
+test('on resume the stored values win; a change to the experiment is refused, one to trials, backend or data-dir is not', () => {
+  const stored = resolveSearchConfig({ dataset: 'synthetic', trials: 7, epochs: 2, seed: 3, backend: 'wasm', dataDir: '/d', controllerBatch: 4 });
+  const resumed = resolveSearchConfig({}, stored);
+  assert.deepEqual(resumed, stored);
+  assert.deepEqual(configDifferences(stored, resumed), []);
+  assert.deepEqual(configDifferences(stored, resolveSearchConfig({ trials: 9, backend: 'cpu', dataDir: '/e' }, stored)), []);
+  assert.deepEqual(configDifferences(stored, resolveSearchConfig({ epochs: 5 }, stored)), ['epochs: 2 -> 5']);
+  assert.deepEqual(configDifferences(stored, resolveSearchConfig({ controllerBatch: 8 }, stored)), ['strategyOptions: {"batchSize":4} -> {"batchSize":8}']);
+  assert.deepEqual(configDifferences(stored, resolveSearchConfig({ maxParams: 100 }, stored)), ['maxParams: unset -> 100']);
+  assert.deepEqual(configDifferences(stored, resolveSearchConfig({ space: 'fashion' }, stored)).map((line) => line.split(':')[0]), ['space', 'spaceDefinition']);
+});
+
+test('a config stored before strategy options existed still resumes', () => {
+  const { strategyOptions, ...old } = resolveSearchConfig({ dataset: 'synthetic' });
+  assert.deepEqual(strategyOptions, {});
+  const resumed = resolveSearchConfig({}, old as SearchConfig);
+  assert.deepEqual(resumed.strategyOptions, {});
+  assert.deepEqual(configDifferences(old as SearchConfig, resumed), []);
+});
+
+test('run options: --concurrency 1, threads from the cores, one worker per GPU; each bad value names its flag', () => {
+  const threadsFor = (concurrency: number): number => 12 / concurrency;
+  assert.deepEqual(resolveRunOptions({}, threadsFor), { concurrency: 1, threads: 12 });
+  assert.deepEqual(resolveRunOptions({ concurrency: 3, threads: 2, timeLimitSeconds: 1.5 }, threadsFor), { concurrency: 3, threads: 2, timeLimitSeconds: 1.5 });
+  assert.deepEqual(resolveRunOptions({ concurrency: 3, gpus: ['0', '1'] }, threadsFor), { concurrency: 2, threads: 6, gpus: ['0', '1'] });
+  assert.deepEqual(resolveRunOptions({ gpus: [] }, threadsFor), { concurrency: 1, threads: 12 });
+  const refused = (args: Parameters<typeof resolveRunOptions>[0], message: RegExp): void =>
+    assert.throws(() => resolveRunOptions(args, threadsFor), (error) => error instanceof ConfigError && message.test(error.message));
+  refused({ concurrency: 0 }, /^--concurrency must be a positive integer, not 0$/);
+  refused({ threads: 1.5 }, /^--threads must be a positive integer, not 1.5$/);
+  refused({ timeLimitSeconds: 0 }, /^--time-limit must be a positive number, not 0$/);
+  refused({ gpus: ['0', 'x'] }, /^--gpus takes device numbers such as 0,1, not 'x'$/);
+});
