@@ -12,10 +12,11 @@ import { hideBin } from 'yargs/helpers';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../src/controller/index.js';
-import { readTable, TabularEvaluator, tableScore, type BenchmarkTable } from '../../src/tabular/index.js';
+import { createTableEvaluator } from '../../src/evaluation/index.js';
+import { readTable, tableScore, type BenchmarkTable } from '../../src/tabular/index.js';
 import { bindSpace, loadSpace } from '../../src/space/index.js';
 import seedrandom from 'seedrandom';
-import { runSearch } from './search-run.js';
+import { runSearch201, withNoise } from './search-run.js';
 
 interface RunRecord {
   strategy: StrategyName;
@@ -107,20 +108,18 @@ async function runWorker(): Promise<void> {
   await tf.setBackend(argv.backend);
   const table = readTable(argv.table, columns());
   const tasks = await new Promise<Task[]>((resolve) => process.once('message', (m) => resolve(m as Task[])));
-  for (const task of tasks) process.send!(runOne(table, task));
+  for (const task of tasks) process.send!(await runOne(table, task));
   process.disconnect();
 }
 
-function runOne(table: BenchmarkTable, { strategy, run }: Task): RunRecord {
+async function runOne(table: BenchmarkTable, { strategy, run }: Task): Promise<RunRecord> {
   const started = performance.now();
   const space = bindSpace(loadSpace('nb201'), { input: [32, 32, 3], classes: 10 });
-  const instance = createStrategy(strategy, { process: space, seed: run, options: strategyOptions });
-  try {
-    const result = runSearch(instance, space, new TabularEvaluator(table), argv.budget, argv['max-samples'], noisyReward(run, argv['reward-noise']));
-    return { strategy, run, ...result, score: tableScore(table, result.arch), seconds: (performance.now() - started) / 1000 };
-  } finally {
-    instance.dispose();
-  }
+  const makeStrategy = () => createStrategy(strategy, { process: space, seed: run, options: strategyOptions });
+  const noise = noisyReward(run, argv['reward-noise']);
+  const evaluator = noise ? withNoise(createTableEvaluator(table), noise) : createTableEvaluator(table);
+  const result = await runSearch201(makeStrategy, space, evaluator, argv.budget, argv['max-samples']);
+  return { strategy, run, ...result, score: tableScore(table, result.arch), seconds: (performance.now() - started) / 1000 };
 }
 
 /** The same Gaussian noise for an arch every time it is evaluated in a run, as a stored proxy reward. */

@@ -1,6 +1,8 @@
 import type { Strategy } from '../../src/controller/index.js';
+import type { EvaluationOutcome, Evaluator } from '../../src/evaluation/types.js';
+import { consecutiveFailures, distinctBudget, NO_PRUNER, runSearch } from '../../src/search/index.js';
 import type { DecisionProcess } from '../../src/space/types.js';
-import type { TabularEvaluator } from '../../src/tabular/index.js';
+import { Store } from '../../src/store/index.js';
 
 export interface RunResult {
   arch: string;
@@ -10,38 +12,51 @@ export interface RunResult {
 }
 
 /**
- * One search under the NAS-Bench-201 protocol: `budget` distinct architectures evaluated; a repeat
- * gets its stored reward back without counting (at most `maxSamples` samples in all). The chosen
- * architecture is the one with the best reward found.
+ * One search under the NAS-Bench-201 protocol, through nas's own search loop on an in-memory store:
+ * `budget` distinct architectures evaluated; a repeat gets its stored reward back without counting (at most
+ * `maxSamples` samples in all). The chosen architecture is the first one with the best reward found.
  */
-export function runSearch(
-  strategy: Strategy,
-  process: DecisionProcess,
-  evaluator: TabularEvaluator,
-  budget: number,
-  maxSamples: number,
-  noise?: (arch: string, reward: number) => number,
-): RunResult {
-  const seen = new Map<string, number>();
-  let samples = 0;
-  let best = { arch: '', reward: -Infinity };
-  while (seen.size < budget && samples < maxSamples) {
-    const feedback = [];
-    for (const { decisions } of strategy.ask(strategy.batchSize)) {
-      const candidate = process.decode(decisions);
-      if (candidate.kind !== 'cell') throw new Error(`space ${process.spaceName} does not produce NB201 cells`);
-      const stored = seen.get(candidate.arch);
-      if (stored === undefined && seen.size >= budget) break;
-      if (samples >= maxSamples) break;
-      samples++;
-      const reward = stored ?? (noise ? noise(candidate.arch, evaluator.reward(candidate.arch)) : evaluator.reward(candidate.arch));
-      if (stored === undefined) {
-        seen.set(candidate.arch, reward);
-        if (reward > best.reward) best = { arch: candidate.arch, reward };
-      }
-      feedback.push({ decisions, reward });
-    }
-    strategy.tell(feedback);
+export async function runSearch201(createStrategy: () => Strategy, process: DecisionProcess, evaluator: Evaluator, budget: number, maxSamples: number): Promise<RunResult> {
+  const store = Store.open(':memory:', { create: true });
+  try {
+    const experiment = store.experiments.create({ name: 'nb201', dataset: 'nb201', space: process.spaceName, strategy: 'nb201', seed: 0, config: {}, configVersion: 1 });
+    await runSearch({
+      store,
+      experiment,
+      process,
+      problem: { input: [32, 32, 3], classes: 10 },
+      strategies: { create: createStrategy, restore: () => { throw new Error('an NB-201 run is never resumed'); } },
+      evaluator,
+      budget: { epochs: 1 },
+      seedOf: () => 0,
+      policies: { target: distinctBudget(budget, maxSamples), pruner: NO_PRUNER, failures: consecutiveFailures(1, 0, 'nb201'), reward: (valAcc) => valAcc },
+      concurrency: 1,
+      resumeHint: '',
+    });
+    return chosen(store, experiment.id);
+  } finally {
+    store.close();
   }
-  return { ...best, distinct: seen.size, samples };
+}
+
+function chosen(store: Store, experimentId: number): RunResult {
+  const trials = store.trials.list(experimentId);
+  let best = { arch: '', reward: -Infinity };
+  for (const trial of trials) {
+    if (trial.status !== 'completed') continue;
+    if (trial.reward! > best.reward) best = { arch: trial.arch as string, reward: trial.reward! };
+  }
+  return { ...best, distinct: trials.filter((t) => t.status === 'completed').length, samples: trials.length };
+}
+
+/** An evaluator whose rewards carry noise that is fixed per architecture (`noise(arch, reward)`). */
+export function withNoise(evaluator: Evaluator, noise: (arch: string, reward: number) => number): Evaluator {
+  return {
+    async evaluate(request, hooks): Promise<EvaluationOutcome> {
+      const outcome = await evaluator.evaluate(request, hooks);
+      if (outcome.status === 'failed' || request.candidate.kind !== 'cell') return outcome;
+      return { ...outcome, metrics: { ...outcome.metrics, valAcc: noise(request.candidate.arch, outcome.metrics.valAcc) } };
+    },
+    close: () => evaluator.close(),
+  };
 }

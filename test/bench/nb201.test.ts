@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { runSearch201 } from '../../bench/nb201/search-run.js';
+import { createStrategy, type StrategyName } from '../../src/controller/index.js';
+import { createTableEvaluator } from '../../src/evaluation/index.js';
+import { bindSpace, loadSpace } from '../../src/space/index.js';
+import { readTable } from '../../src/tabular/index.js';
+import { shippedFile } from '../../src/util/paths.js';
+
+/** The NAS-Bench-201 table of ../shared (development and CI data, never needed by the product). */
+const TABLE = shippedFile('..', 'shared', 'data', 'nasbench201', 'nb201-cifar10.csv');
+
+interface Choice {
+  strategy: StrategyName;
+  run: number;
+  arch: string;
+  reward: number;
+}
+
+function fixture(strategy: StrategyName): Choice[] {
+  const text = fs.readFileSync(shippedFile('test', 'fixtures', 'nb201', `${strategy}.jsonl`), 'utf8');
+  return text.trim().split('\n').map((line) => JSON.parse(line) as Choice);
+}
+
+for (const strategy of ['random', 'evolution', 'reinforce'] as StrategyName[]) {
+  test(`NB-201 through the search loop: ${strategy} chooses, run by run, the architecture it chose before the redesign`, async () => {
+    await tf.setBackend('wasm');
+    const table = readTable(TABLE);
+    const expected = fixture(strategy);
+    assert.equal(expected.length, 20);
+    for (const { run, arch, reward } of expected) {
+      const space = bindSpace(loadSpace('nb201'), { input: [32, 32, 3], classes: 10 });
+      const makeStrategy = () => createStrategy(strategy, { process: space, seed: run });
+      const result = await runSearch201(makeStrategy, space, createTableEvaluator(table), 100, 1000);
+      assert.deepEqual({ run, arch: result.arch, reward: result.reward }, { run, arch, reward }, `${strategy} run ${run}`);
+      assert.ok(result.distinct <= 100 && result.samples <= 1000);
+    }
+  });
+}
