@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { NasError } from '../errors.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
 /** Thin entry point: every command lives in src/cli/commands/, every user mistake is a NasError (exit 2). */
 export async function main(argv: string[]): Promise<void> {
@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<void> {
       if (error && !(error instanceof NasError)) throw error;
       throw error ?? new UsageError(message);
     });
-  for (const command of commands) cli = cli.command(command);
+  for (const command of await commandsFor(argv)) cli = cli.command(command);
   await cli.help().alias('help', 'h').version().parseAsync();
 }
 

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
+import { positiveInteger } from '../../checks.js';
 import { StoreError } from '../../errors.js';
 import { describeArch } from '../../space/index.js';
-import { positiveInteger } from '../../search/index.js';
 import { DEFAULT_DB_FILE, Store, type TrialRecord } from '../../store/index.js';
 import { count, percent, fixed, table } from '../progress/format.js';
 
@@ -26,7 +26,7 @@ export const bestCommand: CommandModule<object, BestArgs> = {
       .example('$0 best --arch-only > best.json', 'Save the best ARCH') as unknown as Argv<BestArgs>,
   handler: (args) => {
     const top = positiveInteger('--top', args.top);
-    const store = Store.open(args.db, { create: false });
+    const store = Store.openReadOnly(args.db);
     try {
       const experiment = store.findExperiment(args.experiment);
       const trials = store.trials.top(experiment.id, args['arch-only'] ? 1 : top);

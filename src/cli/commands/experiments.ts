@@ -15,7 +15,7 @@ export const experimentsCommand: CommandModule<object, ExperimentsArgs> = {
       .option('json', { type: 'boolean', describe: 'Print a JSON array' })
       .option('db', { type: 'string', default: DEFAULT_DB_FILE, describe: 'Results database' }) as unknown as Argv<ExperimentsArgs>,
   handler: (args) => {
-    const store = Store.open(args.db, { create: false });
+    const store = Store.openReadOnly(args.db);
     try {
       const experiments = store.experiments.list();
       if (args.json) {

@@ -1,14 +1,32 @@
 import type { CommandModule } from 'yargs';
-import { archCommand } from './arch.js';
-import { spaceCommand } from './space.js';
-import { datasetsCommand } from './datasets.js';
-import { searchCommand } from './search.js';
-import { bestCommand } from './best.js';
-import { replayCommand } from './replay.js';
-import { trainCommand } from './train.js';
-import { trialsCommand } from './trials.js';
-import { showCommand } from './show.js';
-import { experimentsCommand } from './experiments.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [archCommand, spaceCommand, datasetsCommand, searchCommand, bestCommand, replayCommand, trainCommand, trialsCommand, showCommand, experimentsCommand];
+type AnyCommand = CommandModule<any, any>;
+
+/**
+ * Each command's module, loaded only when needed: some load TensorFlow.js (search's does), which the
+ * readers (best, trials, show, experiments) must never load. A key is the command's name, the first word of
+ * its `command`.
+ */
+const COMMAND_MODULES = new Map<string, () => Promise<AnyCommand>>([
+  ['arch', async () => (await import('./arch.js')).archCommand],
+  ['space', async () => (await import('./space.js')).spaceCommand],
+  ['datasets', async () => (await import('./datasets.js')).datasetsCommand],
+  ['search', async () => (await import('./search.js')).searchCommand],
+  ['best', async () => (await import('./best.js')).bestCommand],
+  ['replay', async () => (await import('./replay.js')).replayCommand],
+  ['train', async () => (await import('./train.js')).trainCommand],
+  ['trials', async () => (await import('./trials.js')).trialsCommand],
+  ['show', async () => (await import('./show.js')).showCommand],
+  ['experiments', async () => (await import('./experiments.js')).experimentsCommand],
+]);
+
+/**
+ * The commands yargs needs for `argv`. When its first word names a command, yargs can run no other, so only
+ * that module is loaded; anything else (--help, a typo, options before the command) gets every command.
+ */
+export async function commandsFor(argv: readonly string[]): Promise<AnyCommand[]> {
+  const load = COMMAND_MODULES.get(argv[0] ?? '');
+  if (load) return [await load()];
+  return Promise.all([...COMMAND_MODULES.values()].map((loadOne) => loadOne()));
+}

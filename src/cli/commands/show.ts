@@ -12,14 +12,14 @@ interface ShowArgs {
 
 export const showCommand: CommandModule<object, ShowArgs> = {
   command: 'show <trial>',
-  describe: 'Show one trial: ARCH, hyperparameters, metrics per epoch, replays',
+  describe: 'Show one trial: ARCH, training budget, metrics per epoch, replays',
   builder: (yargs) =>
     yargs
       .positional('trial', { type: 'string', demandOption: true, describe: 'Trial id or EXPERIMENT:SEQ' })
       .option('json', { type: 'boolean', describe: 'Print JSON' })
       .option('db', { type: 'string', default: DEFAULT_DB_FILE, describe: 'Results database' }) as unknown as Argv<ShowArgs>,
   handler: (args) => {
-    const store = Store.open(args.db, { create: false });
+    const store = Store.openReadOnly(args.db);
     try {
       const trial = store.findTrial(args.trial);
       const experiment = store.experiments.byId(trial.experimentId)!;
@@ -27,7 +27,7 @@ export const showCommand: CommandModule<object, ShowArgs> = {
       const replays = store.replays.forTrial(trial.id);
       if (args.json) {
         const replaySummaries = replays.map((r) => ({ id: r.id, epochs: r.epochs, testAcc: r.evaluation.accuracy, modelPath: r.modelPath, createdAt: r.createdAt }));
-        const json = { ...trialJson(trial, experiment.name), hyper: trial.hyper, decisions: trial.decisions, epochHistory: epochs, replays: replaySummaries };
+        const json = { ...trialJson(trial, experiment.name), budget: trial.budget, decisions: trial.decisions, epochHistory: epochs, replays: replaySummaries };
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
         return;
       }
@@ -38,7 +38,7 @@ export const showCommand: CommandModule<object, ShowArgs> = {
         `reward ${fixed(trial.reward)}, val acc ${percent(trial.valAcc)}, val loss ${fixed(trial.valLoss)}, train acc ${percent(trial.trainAcc)}`,
         `params ${count(trial.params)}, MACs ${count(trial.macs)}, ${trial.epochsRun ?? 0} epochs in ${duration(trial.durationSeconds)}` +
           `${trial.backend ? `, backend ${trial.backend}` : ''}${trial.worker ? `, worker ${trial.worker}` : ''}, attempts ${trial.attempts}`,
-        `hyperparameters: ${JSON.stringify(trial.hyper)}`,
+        `budget: ${JSON.stringify(trial.budget)}`,
       ];
       if (trial.error) lines.push(`error: ${trial.error}`);
       const text = [lines.join('\n'), ''];

@@ -19,7 +19,7 @@ export const trialsCommand: CommandModule<object, TrialsArgs> = {
       .option('json', { type: 'boolean', describe: 'Print a JSON array (seq, status, hash, reward, arch, ...)' })
       .option('db', { type: 'string', default: DEFAULT_DB_FILE, describe: 'Results database' }) as unknown as Argv<TrialsArgs>,
   handler: (args) => {
-    const store = Store.open(args.db, { create: false });
+    const store = Store.openReadOnly(args.db);
     try {
       const experiment = store.findExperiment(args.experiment);
       const trials = store.trials.list(experiment.id);
