@@ -5,7 +5,7 @@ export function describeArch(arch: Arch): string {
   return arch.map(describeLayer).join('-');
 }
 
-export function describeLayer(layer: Layer): string {
+function describeLayer(layer: Layer): string {
   switch (layer.type) {
     case 'T':
       return 'T';

@@ -7,7 +7,7 @@ import { ArchError, SpaceError } from '../../errors.js';
 import { canonicalArch, hashText } from '../canonical.js';
 import type { Activation, Candidate, DecisionKind, DecisionProcess, Layer, NextDecision, Pair, ProblemSpec } from '../types.js';
 import { STRIDE_IS_KERNEL, label, type CompiledKind, type CompiledSpace, type FieldValue } from './compile.js';
-import { Lookahead, capsOf, fits, ignoredByPool, type Caps, type Frontier, type State } from './search.js';
+import { Lookahead, capsOf, fits, ignoredByPool, type Caps, type Frontier, type State } from './feasibility.js';
 
 interface Walk {
   state: State;
@@ -63,11 +63,11 @@ export class LayerProcess implements DecisionProcess {
   }
 
   next(prefix: readonly number[]): NextDecision | null {
-    return this.pending(this.replay(prefix));
+    return this.pending(this.walkThrough(prefix));
   }
 
   decode(decisions: readonly number[]): Candidate {
-    const walk = this.replay(decisions);
+    const walk = this.walkThrough(decisions);
     if (!this.isComplete(walk)) throw new SpaceError(`the ${decisions.length} decisions do not complete an ARCH of space ${this.spaceName}`);
     return { kind: 'arch', arch: canonicalArch([...walk.layers, { type: 'T' }]) };
   }
@@ -111,7 +111,8 @@ export class LayerProcess implements DecisionProcess {
     return { state: this.lookahead.start(), params: 0, macs: 0, shapes: [], layers: [], kind: -1, chosen: [], field: 0, done: false };
   }
 
-  private replay(prefix: readonly number[]): Walk {
+  /** The walk after the decisions of `prefix`, each checked against its mask. */
+  private walkThrough(prefix: readonly number[]): Walk {
     const walk = this.begin();
     prefix.forEach((choice, at) => {
       const pending = this.pending(walk);
