@@ -1,3 +1,4 @@
+import { positiveInteger } from '../../checks.js';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
 import { DATASET_NAMES, datasetInfo, type DatasetName } from '../../data/index.js';
@@ -49,7 +50,7 @@ export function problemFrom(args: ProblemArgs): ProblemSpec {
 }
 
 function positiveCap(option: string, value: number | undefined): number | undefined {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new ConfigError(`${option} must be a positive integer, not ${value}`);
+  if (value !== undefined) positiveInteger(option, value);
   return value;
 }
 

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { replayRequestOf } from '../../search/index.js';
+import { replayRequestOf } from '../../app/full-training.js';
 import { Store } from '../../store/index.js';
-import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from '../progress/full-training.js';
+import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from './full-training.js';
 
 interface ReplayArgs extends FullTrainingArgs {
   trial: string;

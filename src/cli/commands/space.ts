@@ -1,3 +1,4 @@
+import { positiveInteger } from '../../checks.js';
 import type { Argv, CommandModule } from 'yargs';
 import seedrandom from 'seedrandom';
 import { ConfigError } from '../../errors.js';
@@ -59,7 +60,7 @@ const sampleCommand: CommandModule<ProblemArgs, SampleArgs> = {
       .option('seed', { type: 'string', default: '1', describe: 'Random seed' })
       .option('json', { type: 'boolean', describe: 'Print one JSON object per line: decisions, hash, candidate' }) as Argv<SampleArgs>,
   handler: (args) => {
-    if (!Number.isInteger(args.count) || args.count < 1) throw new ConfigError(`--count must be a positive integer, not ${args.count}`);
+    positiveInteger('--count', args.count);
     const definition = loadSpace(args.space);
     const problem = withSpaceCap(problemFrom(args), definition, args);
     const space = bindSpace(definition, problem);

@@ -1,18 +1,14 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DATASET_NAMES, datasetInfo } from '../../data/index.js';
 import type { DatasetName } from '../../data/types.js';
-import {
-  OPTIMIZERS,
-  SEARCH_DEFAULTS,
-  hyperParamsFor,
-  withRecipe,
-  nonNegativeInteger,
-  oneOf,
-  trainModelName,
-} from '../../search/index.js';
+import { trainModelName, withRecipe } from '../../app/full-training.js';
+import { OPTIMIZERS } from '../../app/options/config.js';
+import { nonNegativeInteger, oneOf } from '../../checks.js';
+import { SEARCH_DEFAULTS } from '../../app/options/derived.js';
+import { searchHyperParams, trialSeed } from '../../evaluation/index.js';
 import { loadArchFile, validateArch } from '../../space/index.js';
 import { Store } from '../../store/index.js';
-import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from '../progress/full-training.js';
+import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from './full-training.js';
 
 interface TrainArgs extends FullTrainingArgs {
   arch: string;
@@ -44,16 +40,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     validateArch(arch, { input: info.inputShape, classes: info.numClasses });
     const checked = checkFullTrainingArgs(args);
     const d = SEARCH_DEFAULTS;
-    const defaults = hyperParamsFor(
-      {
-        epochs: checked.epochs,
-        batchSize: d.batchSize,
-        learningRate: d.learningRate,
-        optimizer: oneOf('--optimizer', args.optimizer ?? d.optimizer, OPTIMIZERS),
-        seed: nonNegativeInteger('--seed', args.seed ?? d.seed),
-      },
-      0,
-    );
+    const settings = { batchSize: d.batchSize, learningRate: d.learningRate, optimizer: oneOf('--optimizer', args.optimizer ?? d.optimizer, OPTIMIZERS) };
+    const seed = trialSeed(nonNegativeInteger('--seed', args.seed ?? d.seed), 0);
+    const defaults = searchHyperParams(settings, { budget: { epochs: checked.epochs }, seed });
     const hyper = withRecipe(defaults, checked.recipe, checked.epochs);
     const valFraction = args['val-fraction'] ?? d.valFraction;
     const store = Store.open(args.db, { create: true });

@@ -1,7 +1,10 @@
 import type { Evaluation } from '../../trainer/types.js';
 import { fixed, percent, table } from './format.js';
 
-/** The test-set report of a replay: accuracy, confusion matrix (rows: true class), per-class precision / recall / F1. */
+/**
+ * The test-set report of a full training (nas replay, nas train): accuracy, confusion matrix (rows: true
+ * class), per-class precision / recall / F1.
+ */
 export function evaluationReport(evaluation: Evaluation, classNames: string[]): string {
   const names = evaluation.confusion.map((_, i) => classNames[i] ?? String(i));
   const confusion = table(

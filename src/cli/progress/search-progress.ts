@@ -96,7 +96,7 @@ function trialEndLine(event: Extract<SearchEvent, { type: 'trial-end' }>, target
   return `${head}: reward ${fixed(event.reward)}, val acc ${percent(event.valAcc)}, ${count(event.params)} params, ${duration(event.seconds)}${eta}`;
 }
 
-export function summaryText(summary: SearchSummary): string {
+function summaryText(summary: SearchSummary): string {
   const c = summary.counts;
   const lines = [
     '',

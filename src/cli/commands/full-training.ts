@@ -1,24 +1,20 @@
+/**
+ * What nas replay and nas train share: their options and checks, and running the full training with a line
+ * per epoch and the test report at the end.
+ */
 import { datasetInfo } from '../../data/index.js';
 import { describeArch } from '../../space/index.js';
 import type { Argv } from 'yargs';
-import {
-  BACKENDS,
-  DEFAULT_REPLAY_EPOCHS,
-  REPLAY_RECIPE,
-  oneOf,
-  positiveInteger,
-  positiveNumber,
-  trainFully,
-  type FullTraining,
-  type TrainingRecipe,
-} from '../../search/index.js';
+import { DEFAULT_REPLAY_EPOCHS, REPLAY_RECIPE, trainFully, type FullTraining, type TrainingRecipe } from '../../app/full-training.js';
+import { BACKENDS } from '../../app/options/config.js';
+import { oneOf, positiveInteger, positiveNumber } from '../../checks.js';
 import { DEFAULT_DB_FILE, type Store } from '../../store/index.js';
 import { ConfigError } from '../../errors.js';
 import type { BackendName, HyperParams } from '../../trainer/types.js';
+import { duration, fixed, percent } from '../progress/format.js';
+import { evaluationReport } from '../progress/report.js';
 
 const SCHEDULES: readonly HyperParams['schedule'][] = ['constant', 'cosine'];
-import { duration, fixed, percent } from './format.js';
-import { evaluationReport } from './report.js';
 
 /**
  * Runs a full training (nas replay, nas train) with a line per epoch, then prints the test report (or with
