@@ -13,7 +13,7 @@ import { loadDataset } from '../../src/data/index.js';
 import { loadArchFile } from '../../src/space/index.js';
 import { shippedFile } from '../../src/util/paths.js';
 import { hyperParams, runTrainJob } from '../../src/trainer/index.js';
-import { initialiseBackend } from '../../src/trainer/pool/backend.js';
+import { selectBackend } from '../../src/trainer/backends/index.js';
 import type { BackendName, TrainJob } from '../../src/trainer/types.js';
 
 const TARGET_ACCURACY = 0.84;
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       optimizer: { type: 'string', default: 'adam' },
     },
   });
-  const backend = await initialiseBackend(values.backend as BackendName, Number(values.threads));
+  const backend = await selectBackend(values.backend as BackendName, { threads: Number(values.threads) });
   console.log(`backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}, threads ${values.threads}`);
   const dataset = await loadDataset('fashion-mnist', { download: false });
   const subset = Number(values.subset);

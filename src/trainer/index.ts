@@ -1,7 +1,7 @@
 /** Public surface of src/trainer: ARCH to tfjs model, training, evaluation, worker pool. */
 export type * from './types.js';
 export { buildModel, type BuildOptions } from './model/build.js';
-export { saveModel, loadModel, fileHandler } from './model/file-io.js';
+export { saveModel, loadModel } from './model/file-io.js';
 export { trainModel, REWARD_WINDOW, type TrainingData, type TrainHooks, type TrainingRun } from './train/loop.js';
 export { evaluate, metricsFromConfusion, type Subset } from './train/evaluate.js';
 export { runTrainJob, type JobContext } from './train/job.js';

@@ -20,7 +20,7 @@ export interface HyperParams {
    * training on a budget; the test evaluation and saving come after). Absent: every epoch.
    */
   timeLimitSeconds?: number;
-  /** Score the test set on each image and its mirror, probabilities averaged (replay, with augment, on datasets that flip). */
+  /** Score the test set on each image and its mirror, probabilities averaged (full training, with augment, on datasets that flip). */
   testTimeFlip?: boolean;
   seed: number;
 }
@@ -35,7 +35,7 @@ export interface DataRequest {
   valLimit?: number;
   /** Seed of the train/validation split (the search's seed: same seed, same split). */
   splitSeed: number;
-  /** Replay: train on train + validation, evaluate on the test set. */
+  /** Full training (nas replay, nas train): train on train + validation, evaluate on the test set. */
   useTestSet: boolean;
 }
 

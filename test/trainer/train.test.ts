@@ -151,8 +151,8 @@ describe('runTrainJob', () => {
     assert.ok(limited.history.every((h) => isMultipleOf(h.valAcc, 40) && !isMultipleOf(h.valAcc, 21)), 'scored on 40');
   });
 
-  it('in replay trains on train + validation, evaluates the test set once and saves the model', async () => {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-replay-')), 'model');
+  it('a full training trains on train + validation, evaluates the test set once and saves the model', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-full-training-')), 'model');
     const before = tf.memory().numTensors;
     try {
       const result = await runTrainJob(job({ data: { ...job().data, useTestSet: true }, saveModelTo: dir }), { dataset: synthetic, backend: 'cpu' });

@@ -23,11 +23,10 @@ export function buildModel(arch: Arch, input: Shape3, classes: number, options: 
 }
 
 /**
- * A conv's dropout is applied after the max pool that directly follows it, not before: in training the max
- * of inverted-dropout values (kept ones scaled by 1 / (1 - p)) is larger on average than the max of the
- * clean values at inference (1.2x for 30 %, measured), so without batch norm after the pool the layers
- * above see other activations at test time than in training (a replay of such an ARCH scored 72.9 % test
- * accuracy, 91.4 % with dropout left on; BENCHMARKS.md, issue 7). After the pool, dropout keeps the mean.
+ * A conv's dropout is applied after the max pool that directly follows it, not before: the max of
+ * inverted-dropout values is larger than the max of the clean ones, so the layers above would see larger
+ * activations in training than at test time. After the pool, dropout keeps the mean.
+ * Why: see BENCHMARKS.md, "Dropout after the max pool".
  */
 function deferredDropout(layer: ConvLayer, next: Layer | undefined): boolean {
   return layer.drop_out > 0 && next?.type === 'P' && next.pool === 'max';

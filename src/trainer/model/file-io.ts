@@ -9,7 +9,7 @@ const WEIGHTS_FILE = 'weights.bin';
  * A tfjs IOHandler over node:fs writing the LayersModel format (model.json + weights.bin). The file://
  * handler ships only with tfjs-node, which cannot be assumed.
  */
-export function fileHandler(folder: string): tf.io.IOHandler {
+function fileHandler(folder: string): tf.io.IOHandler {
   return {
     save: async (artifacts) => saveArtifacts(folder, artifacts),
     load: async () => loadArtifacts(folder),

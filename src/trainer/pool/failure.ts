@@ -15,7 +15,7 @@ const OOM_PATTERNS = [
 ];
 
 /** Whether an error message or a dying process's stderr says that memory ran out. */
-export function mentionsOutOfMemory(text: string): boolean {
+function mentionsOutOfMemory(text: string): boolean {
   return OOM_PATTERNS.some((pattern) => pattern.test(text));
 }
 

@@ -104,14 +104,16 @@ class WorkerSlot {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
     this.ready = new Promise<void>((resolve, reject) => {
-      child.on('message', (message: FromWorker) => {
-        if (message.type === 'ready') resolve();
-        else if (message.type === 'fatal') reject(new Error(`the trainer worker could not start: ${message.error}`));
-        else this.onMessage(message);
-      });
       let started = false;
       child.on('message', (message: FromWorker) => {
-        if (message.type === 'ready') started = true;
+        if (message.type === 'ready') {
+          started = true;
+          resolve();
+        } else if (message.type === 'fatal') {
+          reject(new Error(`the trainer worker could not start: ${message.error}`));
+        } else {
+          this.onMessage(message);
+        }
       });
       child.on('exit', (code, signal) => {
         reject(new Error(`the trainer worker exited while starting (${causeOfExit(code, signal, this.stderrTail).error})`));

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EpochVerdict, TrainJob } from '../types.js';
 import { DatasetCache } from '../data-cache.js';
 import { runTrainJob } from '../train/job.js';
-import { initialiseBackend, type SelectedBackend } from './backend.js';
+import { selectBackend, type SelectedBackend } from '../backends/index.js';
 import { causeOfError } from './failure.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
 
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
   let backend: SelectedBackend;
   try {
-    backend = await initialiseBackend(config.backend, config.threads);
+    backend = await selectBackend(config.backend, { threads: config.threads });
   } catch (error) {
     send({ type: 'fatal', error: error instanceof Error ? error.message : String(error) });
     process.disconnect?.();

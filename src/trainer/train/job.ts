@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import type { LoadedDataset } from '../../data/types.js';
 import { computeNormalisation, makeSplit } from '../../data/index.js';
 import type { DataRequest, EpochMetrics, TrainJob, TrainResult } from '../types.js';
@@ -15,7 +14,7 @@ export interface JobContext {
 }
 
 /**
- * Runs one trial in this process: split, normalise, build, train, and in replay mode evaluate on the
+ * Runs one trial in this process: split, normalise, build, train, and in a full training evaluate on the
  * test set and save the model. Every tensor it makes is freed before it returns.
  */
 export async function runTrainJob(job: TrainJob, context: JobContext, hooks: TrainHooks = {}): Promise<TrainResult> {
@@ -24,7 +23,7 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
   const { data, test } = prepareData(context.dataset, job.data, job.hyper.augment);
   const model = buildModel(job.arch, info.inputShape, info.numClasses, { seed: job.hyper.seed });
   try {
-    // A replay has no per-epoch validation split, so it never stops early (and never looks at the test set).
+    // A full training has no per-epoch validation split, so it never stops early (and never looks at the test set).
     const run = await trainModel(model, data, job.hyper, hooks);
     const result: TrainResult = {
       status: run.status,
@@ -48,7 +47,7 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
 }
 
 /**
- * The search's split of the training set, the validation split scored after every epoch; in replay, train on
+ * The search's split of the training set, the validation split scored after every epoch; in a full training, train on
  * train + validation, with no per-epoch scoring, and the test set to score once at the end.
  */
 function prepareData(dataset: LoadedDataset, request: DataRequest, augment: boolean): { data: TrainingData; test?: Subset } {
@@ -86,9 +85,4 @@ function concat(a: Int32Array, b: Int32Array): Int32Array {
 
 function range(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
-}
-
-/** Tensors alive now; a finished job must leave this where it found it. */
-export function liveTensors(): number {
-  return tf.memory().numTensors;
 }

@@ -11,7 +11,7 @@ import { EpochPlan } from './epoch-plan.js';
 
 export interface TrainingData {
   train: Subset;
-  /** Scored after every epoch (the validation split). Absent in replay, whose test set is scored once, at the end. */
+  /** Scored after every epoch (the validation split). Absent in a full training, whose test set is scored once, at the end. */
   val?: Subset;
   norm: Normalisation;
   classes: number;

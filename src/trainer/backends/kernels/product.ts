@@ -33,7 +33,6 @@ export function rowBlocks(b: tf.TensorInfo): number {
 
 export function blockedProduct(k: KernelComposer, multiply: Multiply, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
   const inner = a.shape[2];
-  const n = b.shape[2];
   const blocks = rowBlocks(b);
   if (blocks === 1) return multiply(a, b);
   seenRightOperands.add(b.dataId);
