@@ -1,11 +1,12 @@
 import type { DecisionProcess } from '../space/types.js';
-import { positiveInteger, resolveOptions } from './options.js';
+import { positiveInteger } from '../checks.js';
+import { resolveOptions } from './options.js';
 import { createRng, restoreRng, type Rng } from './rng.js';
 import { completeSequence, feasibleChoices, randomSequence, uniformFeasible } from './sampling.js';
 import { decodeState, encodeState } from './state-codec.js';
 import type { Diagnostics, Feedback, Proposal, Strategy, StrategyContext } from './types.js';
 
-export const EVOLUTION_DEFAULTS = { populationSize: 20, sampleSize: 10, batchSize: 1 };
+const EVOLUTION_DEFAULTS = { populationSize: 20, sampleSize: 10, batchSize: 1 };
 
 interface Member {
   decisions: number[];

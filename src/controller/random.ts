@@ -5,7 +5,7 @@ import { randomSequence } from './sampling.js';
 import { decodeState, encodeState } from './state-codec.js';
 import type { Diagnostics, Feedback, Proposal, Strategy, StrategyContext } from './types.js';
 
-export const RANDOM_DEFAULTS = { batchSize: 10 };
+const RANDOM_DEFAULTS = { batchSize: 10 };
 
 /** Uniform random search: every decision uniform among its feasible choices. */
 export class RandomStrategy implements Strategy {

@@ -200,7 +200,7 @@ function shapeLogits(raw: tf.Tensor, { temperature, tanhConstant }: LogitShape):
 }
 
 /** Softmax over the feasible choices only (in float64); infeasible choices get probability exactly 0. */
-export function maskedSoftmax(raw: ArrayLike<number>, mask: readonly boolean[], { temperature, tanhConstant }: LogitShape): number[] {
+function maskedSoftmax(raw: ArrayLike<number>, mask: readonly boolean[], { temperature, tanhConstant }: LogitShape): number[] {
   const logits = Array.from(raw, (l) => (tanhConstant > 0 ? tanhConstant * Math.tanh(l / temperature) : l / temperature));
   const max = Math.max(...logits.filter((_, i) => mask[i]));
   const weights = logits.map((l, i) => (mask[i] ? Math.exp(l - max) : 0));

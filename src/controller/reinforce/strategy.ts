@@ -1,42 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DecisionProcess, NextDecision } from '../../space/types.js';
 import { ConfigError } from '../../errors.js';
-import { nonNegative, positive, positiveInteger, resolveOptions, unitInterval } from '../options.js';
 import { createRng, restoreRng, type Rng } from '../rng.js';
 import { base64ToFloats, decodeState, encodeState, floatsToBase64 } from '../state-codec.js';
 import type { Diagnostics, Feedback, Proposal, Strategy, StrategyContext } from '../types.js';
 import { Adam } from './adam.js';
-import { ADVANTAGE_MODES, computeAdvantages, INITIAL_BASELINE, mean, type AdvantageMode, type BaselineState } from './advantages.js';
+import { resolveReinforceOptions, type ReinforceOptions } from './options.js';
+import { computeAdvantages, INITIAL_BASELINE, mean, type BaselineState } from './advantages.js';
 import { initialCollapseState, observeCollapse, type CollapseState } from './collapse.js';
 import { LstmPolicy, type Trajectory } from './policy.js';
 
-/** Defaults chosen on the NAS-Bench-201 CIFAR-10 table (see the README section "Controller options"). */
-export const REINFORCE_DEFAULTS = {
-  hiddenSize: 32,
-  learningRate: 0.2,
-  lstmLearningRateScale: 0.1,
-  baselineDecay: 0.9,
-  entropyWeight: 0.03,
-  batchSize: 10,
-  temperature: 5,
-  tanhConstant: 4,
-  gradClip: 5,
-  updateSteps: 1,
-  positionInput: true,
-  initRange: 0.8,
-  advantage: 'rank' as AdvantageMode,
-  historySize: 50,
-  collapseEntropy: 0.05,
-  collapseWindow: 10,
-  /**
-   * What a sequence told again teaches: 'learn' treats it as new; 'once' counts it once per batch; 'skip'
-   * counts it only the first time it is ever told (no advantage after that, and left out of the others').
-   * 'learn' stays the default: on NB-201, with and without reward noise, the others were no better.
-   */
-  repeats: 'learn' as 'skip' | 'once' | 'learn',
-};
-
-export type ReinforceOptions = typeof REINFORCE_DEFAULTS;
 
 interface SavedReinforce {
   options: ReinforceOptions;
@@ -173,9 +146,9 @@ export class ReinforceStrategy implements Strategy {
 
   /**
    * Advantages of the batch. A repeat that the `repeats` option does not count gets no advantage, and the
-   * others' advantages (and the baseline) are computed among the counted ones only. Counting every repeat, a
-   * policy that starts repeating its best sequence is pushed towards it by each repeat: a search on real data
-   * collapsed onto one architecture in 5 updates (BENCHMARKS.md, issue 7).
+   * others' advantages (and the baseline) are computed among the counted ones only: counting every repeat
+   * pushes a policy that starts repeating its best sequence further towards it with each repeat.
+   * Why: see BENCHMARKS.md, "REINFORCE and repeated sequences".
    */
   private advantagesOf(batch: Feedback[]): { advantages: number[]; rawStd: number } {
     // Only 'skip' needs to remember every sequence ever told (it is saved with the state).
@@ -230,12 +203,12 @@ export class ReinforceStrategy implements Strategy {
       this.stepCache.delete(key);
       return { decisions, steps: cached };
     }
-    return { decisions, steps: replaySteps(this.process, decisions) };
+    return { decisions, steps: recomputeSteps(this.process, decisions) };
   }
 }
 
 /** The (kind, mask) of each step of a told sequence that was not asked here (e.g. after a restore). */
-function replaySteps(process: DecisionProcess, decisions: readonly number[]): NextDecision[] {
+function recomputeSteps(process: DecisionProcess, decisions: readonly number[]): NextDecision[] {
   return decisions.map((choice, at) => {
     const step = process.next(decisions.slice(0, at));
     if (!step || !step.mask[choice]) {
@@ -252,28 +225,4 @@ function checkShapeUnchanged(saved: ReinforceOptions, now: ReinforceOptions): vo
       throw new ConfigError(`option '${name}' cannot change when resuming (saved ${saved[name]}, given ${now[name]})`);
     }
   }
-}
-
-const optionChecks = {
-  hiddenSize: positiveInteger,
-  learningRate: positive,
-  lstmLearningRateScale: positive,
-  baselineDecay: unitInterval,
-  entropyWeight: nonNegative,
-  batchSize: positiveInteger,
-  temperature: positive,
-  tanhConstant: nonNegative,
-  gradClip: nonNegative,
-  updateSteps: positiveInteger,
-  advantage: (v: string) => (ADVANTAGE_MODES as readonly string[]).includes(v) || `must be one of ${ADVANTAGE_MODES.join(', ')}`,
-  historySize: positiveInteger,
-  initRange: positive,
-  collapseEntropy: nonNegative,
-  collapseWindow: positiveInteger,
-  repeats: (v: string) => ['skip', 'once', 'learn'].includes(v) || `must be skip, once or learn, not '${v}'`,
-};
-
-/** The options with defaults filled in; a ConfigError for an unknown name or a bad value. */
-export function resolveReinforceOptions(given: Record<string, unknown> | undefined): ReinforceOptions {
-  return resolveOptions('reinforce', REINFORCE_DEFAULTS, given, optionChecks);
 }
