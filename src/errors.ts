@@ -1,6 +1,7 @@
 /**
- * Every error that a user's input can cause is a NasError: the CLI prints its one-line message and
- * exits with code 2, never a stack trace. Anything else is a bug and keeps its stack.
+ * Every error that a user's input or the environment can cause is a NasError: the CLI prints its one-line
+ * message and exits with its exitCode (2 for a bad input, 3 for a failing database), never a stack trace.
+ * Anything else is a bug and keeps its stack (exit 1).
  */
 export class NasError extends Error {
   readonly exitCode: number = 2;
@@ -28,6 +29,28 @@ export class ConfigError extends NasError {}
 
 /** A database that cannot be opened or does not belong to nas, or a missing experiment / trial. */
 export class StoreError extends NasError {}
+
+/** What went wrong with a database file; the kinds decide the message, not the exit code. */
+export type DatabaseFailure = 'full' | 'damaged' | 'io' | 'read-only' | 'locked' | 'cannot-open';
+
+/**
+ * The database file failed (disk full, damaged, I/O error, read-only, locked past the busy timeout): not a
+ * mistake in the input, so a code of its own, 3, whatever the kind. Made by src/store, which knows the file.
+ */
+export class DatabaseError extends NasError {
+  override readonly exitCode: number = 3;
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly failure: DatabaseFailure,
+    /** SQLite's code (SQLITE_FULL, SQLITE_IOERR_WRITE, ...) or the system's (ENOSPC, EROFS, ...). */
+    readonly code: string,
+    /** What SQLite or the system said ("database disk image is malformed"). */
+    readonly detail: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A backend that was asked for and is not available. */
 export class BackendError extends NasError {}

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { escapeControls } from '../checks.js';
 import { NasError } from '../errors.js';
 import { commandsFor } from './commands/index.js';
 
-/** Thin entry point: every command lives in src/cli/commands/, every user mistake is a NasError (exit 2). */
+/**
+ * Thin entry point: every command lives in src/cli/commands/. Exit codes: 0 done; 1 an internal error (a bug,
+ * with its stack) or a search that ended 'failed'; 2 a bad input (a NasError); 3 the database failed (a
+ * DatabaseError: disk full, damaged, I/O error, read-only, locked); 4 nas db check found something to do;
+ * 130 / 143 a search stopped by SIGINT / SIGTERM.
+ */
 export async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)
     .scriptName('nas')
@@ -25,7 +31,7 @@ class UsageError extends NasError {}
 
 function reportAndExit(error: unknown): never {
   if (error instanceof NasError) {
-    process.stderr.write(`nas: error: ${oneLine(error.message)}\n`);
+    process.stderr.write(`nas: error: ${escapeControls(oneLine(error.message))}\n`);
     process.exit(error.exitCode);
   }
   process.stderr.write(`nas: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
@@ -41,4 +47,10 @@ function oneLine(message: string): string {
     .join(' ');
 }
 
+// A reader that goes away (`nas ... | head`) ends the command quietly, as it would a Unix tool; whatever a
+// search committed stays committed (every write is a synchronous transaction, never cut in half by this).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  reportAndExit(error);
+});
 main(hideBin(process.argv)).catch(reportAndExit);

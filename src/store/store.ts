@@ -27,7 +27,11 @@ export interface BatchCommit {
   beforeCommit?: () => void;
 }
 
-/** The one owner of SQL in nas: every table, behind methods; multi-table writes are single transactions. */
+/**
+ * The one owner of SQL in nas: every table, behind methods; multi-table writes are single transactions. A
+ * failure of the file itself (disk full, damaged, I/O error, read-only, locked) comes out of any of them, and
+ * out of the opens, as a DatabaseError naming `file` (see guard.ts).
+ */
 export class Store {
   readonly experiments: Experiments;
   readonly trials: Trials;

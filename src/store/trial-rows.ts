@@ -1,3 +1,4 @@
+import { StoreError } from '../errors.js';
 import type { Lease } from './leases.js';
 import type { EpochRecord, StoredArch, TrialBudget, TrialRecord, TrialStatus } from './types.js';
 
@@ -71,8 +72,8 @@ export function toTrialRecord(row: TrialRow): TrialRecord {
     experimentId: row.experiment_id,
     seq: row.seq,
     batch: row.batch,
-    decisions: JSON.parse(row.decisions) as number[],
-    arch: JSON.parse(row.arch) as StoredArch,
+    decisions: parseColumn<number[]>(row.id, 'decisions', row.decisions),
+    arch: parseColumn<StoredArch>(row.id, 'ARCH', row.arch),
     hash: row.hash,
     status: row.status,
     reward: row.reward,
@@ -88,10 +89,19 @@ export function toTrialRecord(row: TrialRow): TrialRecord {
     error: row.error,
     duplicateOf: row.duplicate_of,
     // The column keeps its first name: it held the full hyperparameters before budgets.
-    budget: JSON.parse(row.hyper) as TrialBudget,
+    budget: parseColumn<TrialBudget>(row.id, 'budget', row.hyper),
     attempts: row.attempts,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
+}
+
+/** A JSON column of a trial; a damaged one is a one-line StoreError, not a crash of every reader. */
+function parseColumn<T>(trialId: number, column: string, text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new StoreError(`trial ${trialId}: its stored ${column} is damaged (not JSON)`);
+  }
 }

@@ -5,7 +5,7 @@ type AnyCommand = CommandModule<any, any>;
 
 /**
  * Each command's module, loaded only when needed: some load TensorFlow.js (search's does), which the
- * readers (best, trials, show, experiments) must never load. A key is the command's name, the first word of
+ * readers (best, trials, show, experiments, db) must never load. A key is the command's name, the first word of
  * its `command`.
  */
 const COMMAND_MODULES = new Map<string, () => Promise<AnyCommand>>([
@@ -19,6 +19,7 @@ const COMMAND_MODULES = new Map<string, () => Promise<AnyCommand>>([
   ['trials', async () => (await import('./trials.js')).trialsCommand],
   ['show', async () => (await import('./show.js')).showCommand],
   ['experiments', async () => (await import('./experiments.js')).experimentsCommand],
+  ['db', async () => (await import('./db.js')).dbCommand],
 ]);
 
 /**
