@@ -15,44 +15,61 @@ function shellQuote(text: string): string {
   return /^[\w./:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Creates, continues or resumes the experiment; a name reused with other settings is an error, not a silent merge. */
-export function openExperiment(
-  store: Store,
+/** Which experiment a search creates, continues or resumes, with the config it runs under. */
+export interface ExperimentPlan {
+  name: string;
+  config: SearchConfig;
+  /** The experiment to continue or resume; absent when the search creates it. */
+  existing?: ExperimentRecord;
+}
+
+/**
+ * Plans the experiment without writing: a name reused with other settings is an error, not a silent merge.
+ * `store` is absent when the database does not exist yet (a resume then fails).
+ */
+export function planExperiment(
+  store: Store | undefined,
   request: { name?: string; dbFile: string },
   given: SearchConfig | undefined,
   resolveStored: (stored: SearchConfig) => SearchConfig,
-): { experiment: ExperimentRecord; config: SearchConfig } {
+): ExperimentPlan {
   if (!given) {
-    const existing = request.name ? store.experiments.byName(request.name) : store.experiments.latest();
+    const existing = request.name ? store?.experiments.byName(request.name) : store?.experiments.latest();
     if (!existing) {
       throw new StoreError(
-        request.name ? `no experiment named '${request.name}' in ${store.file} (see nas experiments)` : `no experiment to resume in ${store.file}`,
+        request.name ? `no experiment named '${request.name}' in ${request.dbFile} (see nas experiments)` : `no experiment to resume in ${request.dbFile}`,
       );
     }
     const stored = storedConfig(existing);
     const config = resolveStored(stored);
     refuseChanges(existing.name, stored, config, 'cannot be changed on resume');
-    keepChangedSettings(store, existing, stored, config);
-    return { experiment: existing, config };
+    return { name: existing.name, config, existing };
   }
   const name = request.name ?? defaultExperimentName(given);
-  const existing = store.experiments.byName(name);
+  const existing = store?.experiments.byName(name);
+  if (!existing) return { name, config: given };
+  refuseChanges(name, storedConfig(existing), given, `differ from those it was started with; choose another --name, or continue it with ${resumeCommand(name, request.dbFile)}`);
+  return { name, config: given, existing };
+}
+
+/** Writes the plan: creates the experiment, or stores the settings a run may change (e.g. --trials) and its backend. */
+export function applyExperiment(store: Store, plan: ExperimentPlan, backend: string | undefined): ExperimentRecord {
+  const { config, existing } = plan;
   if (!existing) {
-    const experiment = store.experiments.create({
-      name,
-      dataset: given.dataset,
-      space: given.spaceDefinition.name,
-      strategy: given.strategy,
-      seed: given.seed,
-      config: { ...given },
+    return store.experiments.create({
+      name: plan.name,
+      dataset: config.dataset,
+      space: config.spaceDefinition.name,
+      strategy: config.strategy,
+      seed: config.seed,
+      config: { ...config },
       configVersion: CONFIG_VERSION,
+      ...(backend === undefined ? {} : { backend }),
     });
-    return { experiment, config: given };
   }
-  const stored = storedConfig(existing);
-  refuseChanges(name, stored, given, `differ from those it was started with; choose another --name, or continue it with ${resumeCommand(name, request.dbFile)}`);
-  keepChangedSettings(store, existing, stored, given);
-  return { experiment: existing, config: given };
+  if (JSON.stringify(storedConfig(existing)) !== JSON.stringify(config)) store.experiments.updateConfig(existing.id, { ...config });
+  if (backend !== undefined) store.experiments.setBackend(existing.id, backend);
+  return existing;
 }
 
 /** The experiment's stored config; one from a newer nas is refused rather than misread. */
@@ -61,11 +78,6 @@ function storedConfig(experiment: ExperimentRecord): SearchConfig {
     throw new StoreError(`experiment '${experiment.name}' was written by a newer nas (config version ${experiment.configVersion}, this one knows ${CONFIG_VERSION}); upgrade nas`);
   }
   return experiment.config as unknown as SearchConfig;
-}
-
-/** Stores the settings a run may change (e.g. --trials); the others were refused if they differed. */
-function keepChangedSettings(store: Store, experiment: ExperimentRecord, stored: SearchConfig, config: SearchConfig): void {
-  if (JSON.stringify(stored) !== JSON.stringify(config)) store.experiments.updateConfig(experiment.id, { ...config });
 }
 
 function refuseChanges(name: string, stored: SearchConfig, config: SearchConfig, why: string): void {

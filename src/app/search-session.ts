@@ -1,16 +1,16 @@
+import fs from 'node:fs';
 import { createStrategy, restoreStrategy } from '../controller/index.js';
-import { datasetInfo, fetchDataset } from '../data/index.js';
 import { trialSeed } from '../evaluation/index.js';
 import type { Evaluator } from '../evaluation/types.js';
 import { consecutiveFailures, medianPruner, NO_PRUNER, objectiveReward, runSearch, trialCount } from '../search/index.js';
 import type { KillHook, Pruner, SearchDeps, SearchEvent, SearchSummary } from '../search/index.js';
-import { bindSpace } from '../space/index.js';
 import type { ProblemSpec } from '../space/types.js';
-import { Store } from '../store/index.js';
+import { Store, type ExperimentRecord } from '../store/index.js';
 import { threadsPerWorker } from '../trainer/index.js';
 import { createEvaluator } from './evaluators.js';
-import { openExperiment, resumeCommand } from './experiment.js';
+import { applyExperiment, planExperiment, resumeCommand, type ExperimentPlan } from './experiment.js';
 import { resolveRunOptions, resolveSearchConfig, type RunOptions, type SearchConfig, type SearchOptions } from './options/index.js';
+import { preflight, type BackendInUse, type Preflight } from './preflight/index.js';
 import { FAKE_EVALUATOR_ENV, killHookFromEnv } from './test-hooks.js';
 
 export interface SearchRequest {
@@ -31,61 +31,100 @@ export interface SearchRequest {
   createEvaluator?: (problem: ProblemSpec) => Evaluator;
   /** The pruner (default: the one --prune names). */
   pruner?: Pruner;
+  /** Called once every preflight check has passed, before the experiment is written (the CLI prints the backend). */
+  onPreflight?: (report: PreflightReport) => void;
   /** Crash-test hook (default: from $NAS_TEST_KILL_AT). */
   killHook?: KillHook;
   /** How long a trial's lease lasts without renewal (default: the search's). */
   leaseMs?: number;
 }
 
+/** What the preflight found, before anything is written. */
+export interface PreflightReport {
+  /** The backend the trials train on; absent when none trains in the pool (the fake evaluator, or a given one). */
+  backend?: BackendInUse;
+}
+
 /**
- * `nas search` from options to summary: every option is checked before the database is opened (a mistake
- * writes nothing), then the experiment is created or resumed and searched.
+ * `nas search` from options to summary: the options, then every preflight check (src/app/preflight/), all before
+ * the database is created or changed, so that a mistake writes nothing; then the experiment is created or
+ * resumed and searched.
  */
 export async function startSearch(request: SearchRequest): Promise<SearchSummary> {
   const run = resolveRunOptions(request, threadsPerWorker);
   const given = request.resume ? undefined : resolveSearchConfig(request.options);
-  if (given) await ensureDataset(given);
-  const store = Store.open(request.dbFile, { create: !request.resume });
+  const resolveStored = (stored: SearchConfig): SearchConfig => resolveSearchConfig(request.options, stored);
+  const plan = readPlan(request, given, resolveStored);
+  const trains = request.createEvaluator === undefined && !process.env[FAKE_EVALUATOR_ENV];
+  const checked = await preflight(plan.config, run, { dbFile: request.dbFile, trains });
+  const backend = checked.proven?.backend;
   let evaluator: Evaluator | undefined;
+  let store: Store | undefined;
   try {
-    const { experiment, config } = openExperiment(store, request, given, (stored) => resolveSearchConfig(request.options, stored));
-    if (!given) await ensureDataset(config);
-    const problem = problemOf(config);
-    const process = bindSpace(config.spaceDefinition, problem);
-    const context = { process, seed: config.seed, options: config.strategyOptions };
-    evaluator = request.createEvaluator?.(problem) ?? createEvaluator(config, run, problem);
-    return await runSearch({
-      store,
-      experiment,
-      process,
-      problem,
-      strategies: {
-        create: () => createStrategy(config.strategy, context),
-        restore: (state) => restoreStrategy(config.strategy, context, state),
-      },
-      evaluator,
-      budget: budgetOf(config),
-      seedOf: (seq) => trialSeed(config.seed, seq),
-      policies: policiesOf(config, run, experiment.name, request.pruner),
-      concurrency: run.concurrency,
-      leaseMs: request.leaseMs,
-      onEvent: request.onEvent,
-      signal: request.signal,
-      killHook: request.killHook ?? killHookFromEnv(),
-      resumeHint: resumeCommand(experiment.name, request.dbFile),
-    });
+    request.onPreflight?.(backend ? { backend } : {});
+    store = Store.open(request.dbFile, { create: !request.resume });
+    // Planned again on the writable store: another process may have created the experiment since.
+    const current = planExperiment(store, { ...request, name: plan.name }, given, resolveStored);
+    const { config } = current;
+    const experiment = applyExperiment(store, current, backend?.text);
+    evaluator = request.createEvaluator?.(checked.problem) ?? createEvaluator(config, checked.problem, checked.proven?.pool);
+    return await runSearch(searchDeps(request, run, config, store, experiment, checked, evaluator));
   } finally {
-    await evaluator?.close();
+    await (evaluator ?? checked.proven?.pool)?.close();
+    store?.close();
+  }
+}
+
+/** The plan from the database as it is, read-only: a resume's stored settings are checked before anything changes. */
+function readPlan(request: SearchRequest, given: SearchConfig | undefined, resolveStored: (stored: SearchConfig) => SearchConfig): ExperimentPlan {
+  if (given && !hasDatabase(request.dbFile)) return planExperiment(undefined, request, given, resolveStored);
+  const store = Store.openReadOnly(request.dbFile);
+  try {
+    return planExperiment(store, request, given, resolveStored);
+  } finally {
     store.close();
   }
 }
 
-function problemOf(config: SearchConfig): ProblemSpec {
-  const info = datasetInfo(config.dataset, { labelMode: config.labelMode });
-  const problem: ProblemSpec = { input: info.inputShape, classes: info.numClasses };
-  if (config.maxParams !== undefined) problem.maxParams = config.maxParams;
-  if (config.maxMacs !== undefined) problem.maxMacs = config.maxMacs;
-  return problem;
+/** A file to read; an empty one is a database yet to be made (SQLite creates one in it). */
+function hasDatabase(file: string): boolean {
+  try {
+    return fs.statSync(file).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+function searchDeps(
+  request: SearchRequest,
+  run: RunOptions,
+  config: SearchConfig,
+  store: Store,
+  experiment: ExperimentRecord,
+  checked: Preflight,
+  evaluator: Evaluator,
+): SearchDeps {
+  const context = { process: checked.process, seed: config.seed, options: config.strategyOptions };
+  return {
+    store,
+    experiment,
+    process: checked.process,
+    problem: checked.problem,
+    strategies: {
+      create: () => createStrategy(config.strategy, context),
+      restore: (state) => restoreStrategy(config.strategy, context, state),
+    },
+    evaluator,
+    budget: budgetOf(config),
+    seedOf: (seq) => trialSeed(config.seed, seq),
+    policies: policiesOf(config, run, experiment.name, request.pruner),
+    concurrency: run.concurrency,
+    leaseMs: request.leaseMs,
+    onEvent: request.onEvent,
+    signal: request.signal,
+    killHook: request.killHook ?? killHookFromEnv(),
+    resumeHint: resumeCommand(experiment.name, request.dbFile),
+  };
 }
 
 function budgetOf(config: SearchConfig): SearchDeps['budget'] {
@@ -103,10 +142,4 @@ function policiesOf(config: SearchConfig, run: RunOptions, experiment: string, p
     reward: objectiveReward(config),
     timeLimitSeconds: run.timeLimitSeconds,
   };
-}
-
-/** Makes sure the dataset's files are there (downloading if it must) before any worker needs them. */
-async function ensureDataset(config: SearchConfig): Promise<void> {
-  if (config.dataset === 'synthetic' || process.env[FAKE_EVALUATOR_ENV]) return;
-  await fetchDataset(config.dataset, { dataDir: config.dataDir });
 }

@@ -17,6 +17,8 @@ interface ExperimentRow {
   finished_at: string | null;
   /** Absent from a database older than migration 2 (read-only stores open those as they are). */
   config_version?: number;
+  /** Absent before migration 3. */
+  backend?: string | null;
 }
 
 const now = (): string => new Date().toISOString();
@@ -25,14 +27,18 @@ const now = (): string => new Date().toISOString();
 export class Experiments {
   constructor(private readonly db: SqliteDatabase) {}
 
-  create(input: NewExperiment): ExperimentRecord {
+  /** `backend`: what the run that creates it trains on (see setBackend). */
+  create(input: NewExperiment & { backend?: string }): ExperimentRecord {
     const time = now();
     const { lastInsertRowid } = this.db
       .prepare(
-        `INSERT INTO experiments (name, dataset, space, strategy, seed, config, config_version, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+        `INSERT INTO experiments (name, dataset, space, strategy, seed, config, config_version, backend, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
       )
-      .run(input.name, input.dataset, input.space, input.strategy, input.seed, JSON.stringify(input.config), input.configVersion, time, time);
+      .run(
+        input.name, input.dataset, input.space, input.strategy, input.seed, JSON.stringify(input.config), input.configVersion,
+        input.backend ?? null, time, time,
+      );
     return this.byId(Number(lastInsertRowid))!;
   }
 
@@ -77,6 +83,17 @@ export class Experiments {
     this.db
       .prepare(`UPDATE experiments SET config = ?, config_version = coalesce(?, config_version), updated_at = ? WHERE id = ?`)
       .run(JSON.stringify(config), configVersion ?? null, now(), id);
+  }
+
+  /** Records the backend of the run that goes on with it (a resume may train on another one). */
+  setBackend(id: number, backend: string): void {
+    this.db.prepare(`UPDATE experiments SET backend = ?, updated_at = ? WHERE id = ?`).run(backend, now(), id);
+  }
+
+  /** The backend its last run trained on, as that run's header described it; null when unknown (older runs, fakes). */
+  backendOf(id: number): string | null {
+    const row = this.db.prepare(`SELECT * FROM experiments WHERE id = ?`).get(id) as ExperimentRow | undefined;
+    return row?.backend ?? null;
   }
 
   setStatus(id: number, status: ExperimentStatus, message: string | null = null): void {

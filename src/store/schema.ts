@@ -113,4 +113,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE trials ADD COLUMN lease_owner TEXT;
   ALTER TABLE trials ADD COLUMN lease_expires_at INTEGER;
   `,
+  // 3: the backend the experiment's last run trained on, as its header printed it (e.g. "wasm on the CPU, 4 threads per worker").
+  `
+  ALTER TABLE experiments ADD COLUMN backend TEXT;
+  `,
 ];

@@ -33,6 +33,21 @@ describe('createTrainerPool', () => {
     assert.equal(outcome.worker, 'w0#1');
   });
 
+  it('stops a trial whose epoch hook throws, and hands the caller that error instead of a pruned result', async () => {
+    const failure = new Error('the database is full');
+    let calls = 0;
+    const run = pool.run(tinyJob({ epochs: 4 }), {
+      onEpoch: () => {
+        calls += 1;
+        throw failure;
+      },
+    });
+    await assert.rejects(run, (error) => error === failure);
+    assert.equal(calls, 1, 'no epoch after the failing one');
+    const next = await pool.run(tinyJob());
+    assert.ok(next.ok, 'the worker serves the next trial');
+  });
+
   it("stops a trial whose hook answers 'prune'", async () => {
     const outcome = await pool.run(tinyJob({ epochs: 4 }), { onEpoch: (m) => (m.epoch === 2 ? 'prune' : 'continue') });
     assert.ok(outcome.ok);

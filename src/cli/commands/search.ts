@@ -36,6 +36,9 @@ export const searchCommand: CommandModule<object, SearchCommandArgs> = {
         options,
         ...runOptions,
         onEvent: progressRenderer(mode),
+        onPreflight: ({ backend }) => {
+          if (backend && mode !== 'quiet') process.stdout.write(mode === 'json' ? `${JSON.stringify({ type: 'backend', ...backend })}\n` : `backend: ${backend.text}\n`);
+        },
         signal: interrupt.signal,
       });
       if (summary.status === 'failed') process.exitCode = 1;

@@ -28,8 +28,22 @@ export function threadsPerWorker(workers: number): number {
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 const STDERR_TAIL_CHARS = 4000;
 
-/** Starts long-lived trainer worker processes; each job runs in a free one. */
-export function createTrainerPool(options: PoolOptions): TrainerPool & { workerPids(): (number | undefined)[] } {
+/** The pool as createTrainerPool makes it: jobs, and the workers' pids (for tests and diagnostics). */
+export interface WorkerPool extends TrainerPool {
+  /**
+   * Proves the backend before the first job: runs `job` in a fresh worker (in every GPU's worker, on a GPU pool),
+   * which then stays for the jobs that follow. Call it before run().
+   */
+  probe(job: TrainJob): Promise<TrainOutcome[]>;
+  /** One entry per slot; undefined where no worker runs (it never started, or died and was not needed since). */
+  workerPids(): (number | undefined)[];
+}
+
+/**
+ * Long-lived trainer worker processes, started on first use: a pool of `size` starts no more workers than it is
+ * given jobs at once, and a free worker that has started is reused before another starts.
+ */
+export function createTrainerPool(options: PoolOptions): WorkerPool {
   const slots = options.gpus?.length
     ? options.gpus.map((gpu) => new WorkerSlot(`gpu${gpu}`, options, { CUDA_VISIBLE_DEVICES: gpu }))
     : Array.from({ length: Math.max(1, options.size) }, (_, i) => new WorkerSlot(`w${i}`, options, {}));
@@ -44,7 +58,7 @@ export function createTrainerPool(options: PoolOptions): TrainerPool & { workerP
   const release = (slot: WorkerSlot): void => {
     const next = waiting.shift();
     if (next) next(slot);
-    else idle.push(slot);
+    else idle.unshift(slot);
   };
 
   return {
@@ -56,6 +70,18 @@ export function createTrainerPool(options: PoolOptions): TrainerPool & { workerP
       } finally {
         release(slot);
       }
+    },
+    async probe(job: TrainJob): Promise<TrainOutcome[]> {
+      const targets = options.gpus?.length ? [...slots] : [slots[0]!];
+      if (closed || !targets.every((slot) => idle.includes(slot))) throw new Error('probe() comes before any run() of an open pool');
+      for (const slot of targets) idle.splice(idle.indexOf(slot), 1);
+      return Promise.all(targets.map(async (slot) => {
+        try {
+          return await slot.run(job, {});
+        } finally {
+          release(slot);
+        }
+      }));
     },
     workerPids: () => slots.map((slot) => slot.pid),
     async close(): Promise<void> {
@@ -69,21 +95,25 @@ interface ActiveJob {
   id: number;
   hooks: RunHooks;
   resolve: (outcome: TrainOutcome) => void;
+  reject: (error: unknown) => void;
+  /** What the epoch hook threw: the job is stopped and its caller gets this error, not a pruned result. */
+  hookError?: unknown;
 }
 
-/** One worker position in the pool: a child process, replaced whenever it dies or must be recycled. */
+/**
+ * One worker position in the pool: no process until its first job, then a child process, replaced whenever it
+ * dies or must be recycled.
+ */
 class WorkerSlot {
-  private child!: ChildProcess;
-  private ready!: Promise<void>;
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> = Promise.resolve();
   private generation = 0;
   private stderrTail = '';
   private active: ActiveJob | undefined;
   private nextJobId = 1;
   private stopped = false;
 
-  constructor(private readonly name: string, private readonly options: PoolOptions, private readonly env: Record<string, string>) {
-    this.spawn();
-  }
+  constructor(private readonly name: string, private readonly options: PoolOptions, private readonly env: Record<string, string>) {}
 
   private get label(): string {
     return `${this.name}#${this.generation}`;
@@ -127,14 +157,16 @@ class WorkerSlot {
 
   async run(job: TrainJob, hooks: RunHooks): Promise<TrainOutcome> {
     if (hooks.signal?.aborted) return this.failure('error', 'aborted before it started');
+    if (this.child === undefined) this.spawn();
     try {
       await this.ready;
     } catch (error) {
-      this.replace();
+      // The next job starts another worker, which reports why if it fails too: no restart loop while idle.
+      this.discard();
       return this.failure('error', (error as Error).message);
     }
     const id = this.nextJobId++;
-    return new Promise<TrainOutcome>((resolve) => {
+    return new Promise<TrainOutcome>((resolve, reject) => {
       const onAbort = (): void => {
         if (this.active?.id !== id) return;
         this.active = undefined;
@@ -147,6 +179,10 @@ class WorkerSlot {
         resolve: (outcome) => {
           hooks.signal?.removeEventListener('abort', onAbort);
           resolve(outcome);
+        },
+        reject: (error) => {
+          hooks.signal?.removeEventListener('abort', onAbort);
+          reject(error);
         },
       };
       hooks.signal?.addEventListener('abort', onAbort, { once: true });
@@ -161,10 +197,15 @@ class WorkerSlot {
       void this.answerEpoch(active, message.metrics);
       return;
     }
+    if (message.type === 'progress') {
+      active.hooks.onProgress?.(message.progress);
+      return;
+    }
     if (message.type !== 'result' && message.type !== 'failed') return;
     this.active = undefined;
     const worker = this.label;
-    if (message.type === 'result') active.resolve({ ok: true, result: message.result, worker });
+    if (active.hookError !== undefined) active.reject(active.hookError);
+    else if (message.type === 'result') active.resolve({ ok: true, result: message.result, worker });
     else active.resolve({ ok: false, cause: message.cause, error: message.error, worker });
     // A worker that leaked tensors or ran out of memory is not trusted with another job.
     if (message.leaked !== 0 || (message.type === 'failed' && message.cause === 'oom')) this.replace();
@@ -174,7 +215,9 @@ class WorkerSlot {
     let verdict: 'continue' | 'prune' = 'continue';
     try {
       verdict = (await active.hooks.onEpoch?.(metrics)) ?? 'continue';
-    } catch {
+    } catch (error) {
+      // Stop the training at once; the caller gets the hook's error when the worker answers.
+      active.hookError = error;
       verdict = 'prune';
     }
     if (this.active === active) this.send({ type: 'verdict', id: active.id, epoch: metrics.epoch, verdict });
@@ -196,25 +239,32 @@ class WorkerSlot {
   }
 
   private send(message: ToWorker): void {
-    if (this.child.connected) this.child.send(message);
+    if (this.child?.connected) this.child.send(message);
   }
 
   /** Stops the current child (if alive) and starts a fresh one in its place. */
   private replace(): void {
     const old = this.child;
     if (!this.stopped) this.spawn();
-    if (old.exitCode === null && old.signalCode === null) old.kill('SIGKILL');
+    if (old !== undefined && old.exitCode === null && old.signalCode === null) old.kill('SIGKILL');
+  }
+
+  /** Stops the current child (if alive); the slot's next job starts another. */
+  private discard(): void {
+    const old = this.child;
+    this.child = undefined;
+    if (old !== undefined && old.exitCode === null && old.signalCode === null) old.kill('SIGKILL');
   }
 
   /** The pid of the current child (for tests and diagnostics). */
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.child?.pid;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
