@@ -7,7 +7,7 @@ import type { Arch } from '../space/types.js';
 import { searchHyperParams } from '../evaluation/index.js';
 import type { ReplayRecord, Store, TrialRecord } from '../store/index.js';
 import { createTrainerPool } from '../trainer/index.js';
-import type { BackendName, EpochMetrics, HyperParams, TrainerPool, TrainResult } from '../trainer/types.js';
+import type { BackendName, BatchProgress, EpochMetrics, HyperParams, TrainerPool, TrainResult } from '../trainer/types.js';
 import type { SearchConfig } from './options/index.js';
 import { FAKE_EVALUATOR_ENV } from './test-hooks.js';
 
@@ -48,6 +48,8 @@ export interface FullTraining {
   /** Name of the model's folder. */
   modelName: string;
   onEpoch?: (metrics: EpochMetrics) => void;
+  /** Progress inside an epoch (batches, images/s, ETAs), a few times a second at most. */
+  onProgress?: (progress: BatchProgress) => void;
   signal?: AbortSignal;
 }
 
@@ -77,7 +79,7 @@ export async function trainFully(store: Store, trialId: number | null, request: 
         },
         saveModelTo: modelPath,
       },
-      { onEpoch: (metrics) => (request.onEpoch?.(metrics), 'continue'), signal: request.signal },
+      { onEpoch: (metrics) => (request.onEpoch?.(metrics), 'continue'), onProgress: request.onProgress, signal: request.signal },
     );
     if (!outcome.ok) return { ok: false, error: `${outcome.cause}: ${outcome.error}` };
     const result = outcome.result;

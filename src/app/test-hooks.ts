@@ -1,7 +1,8 @@
 /**
  * Hooks for the tests and crash drills, chosen by environment variables and wired in here, outside the search:
  * - NAS_TEST_EVALUATOR=fake[:MS]: trials are scored by a deterministic fake instead of training (MS per epoch);
- * - NAS_TEST_KILL_AT=POINT[:N]: the search SIGKILLs itself the N-th time it reaches POINT (a KillPoint).
+ * - NAS_TEST_KILL_AT=POINT[:N]: the search SIGKILLs itself the N-th time it reaches POINT (a KillPoint);
+ * - NAS_TEST_BATCH_DELAY_MS=MS (read by the trainer's worker): sleep MS after every training step (slow epochs).
  */
 import { createFakeEvaluator } from '../evaluation/fake.js';
 import type { Evaluator } from '../evaluation/types.js';

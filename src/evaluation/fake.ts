@@ -1,12 +1,13 @@
 import { archHash, inferCost } from '../space/index.js';
 import type { Shape3 } from '../space/types.js';
+import { ProgressMeter } from '../trainer/train/progress.js';
 import type { EvaluationHooks, EvaluationOutcome, EvaluationRequest, Evaluator, OutcomeMetrics } from './types.js';
 
 /**
  * A stand-in for training, for tests and crash drills only (not exported from src/evaluation): the "accuracy"
  * of an ARCH is a fixed function of its parameter count and canonical hash, so rewards are deterministic and
- * a search runs in milliseconds. Each epoch takes `epochMs`, reports through the hooks, and can be pruned or
- * cancelled like a real trial.
+ * a search runs in milliseconds. Each epoch takes `epochMs` in FAKE_STEPS steps, reports its progress and its end
+ * through the hooks, and can be pruned or cancelled like a real trial.
  */
 export function createFakeEvaluator(problem: { input: Shape3; classes: number }, epochMs = 0): Evaluator {
   return {
@@ -17,9 +18,9 @@ export function createFakeEvaluator(problem: { input: Shape3; classes: number },
       const final = fakeAccuracy(archHash(arch), params);
       const epochs = request.budget.epochs;
       let last: OutcomeMetrics | undefined;
+      const meter = new ProgressMeter(FAKE_STEPS, FAKE_STEPS * FAKE_BATCH);
       for (let epoch = 1; epoch <= epochs; epoch++) {
-        await sleep(epochMs, hooks.signal);
-        if (hooks.signal?.aborted) return { status: 'failed', error: 'error: aborted', worker: 'fake' };
+        if (!(await fakeEpoch(meter, epoch, epochs, epochMs, hooks))) return { status: 'failed', error: 'error: aborted', worker: 'fake' };
         const valAcc = final * Math.sqrt(epoch / epochs);
         const report = { epoch, trainLoss: 1 - valAcc, trainAcc: valAcc, valLoss: 1 - valAcc, valAcc, seconds: epochMs / 1000 };
         last = { valAcc, valLoss: 1 - valAcc, trainAcc: valAcc, params, epochsRun: epoch, backend: 'fake' };
@@ -29,6 +30,22 @@ export function createFakeEvaluator(problem: { input: Shape3; classes: number },
     },
     async close() {},
   };
+}
+
+const FAKE_STEPS = 10;
+const FAKE_BATCH = 32;
+
+/** Sleeps through one epoch's steps, reporting progress; false when cancelled. */
+async function fakeEpoch(meter: ProgressMeter, epoch: number, epochs: number, epochMs: number, hooks: EvaluationHooks): Promise<boolean> {
+  meter.startEpoch();
+  if (epochMs <= 0) return !hooks.signal?.aborted;
+  for (let step = 1; step <= FAKE_STEPS; step++) {
+    await sleep(epochMs / FAKE_STEPS, hooks.signal);
+    if (hooks.signal?.aborted) return false;
+    const progress = meter.step(epoch, epochs, FAKE_BATCH);
+    if (progress) hooks.onProgress?.({ ...progress, backend: 'fake' });
+  }
+  return true;
 }
 
 /** In (0.2, 0.95): grows with log(params), plus a hash-derived offset so that equal sizes still differ. */

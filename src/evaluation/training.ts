@@ -1,6 +1,6 @@
 import type { DatasetName } from '../data/types.js';
-import type { HyperParams, TrainerPool, TrainOutcome } from '../trainer/types.js';
-import type { EvaluationOutcome, EvaluationRequest, Evaluator } from './types.js';
+import type { HyperParams, RunHooks, TrainerPool, TrainOutcome } from '../trainer/types.js';
+import type { EvaluationHooks, EvaluationOutcome, EvaluationRequest, Evaluator } from './types.js';
 
 /** The experiment-wide settings of from-scratch training: the data and the optimiser. */
 export interface TrainingSettings {
@@ -24,12 +24,17 @@ export function createTrainingEvaluator(settings: TrainingSettings, pool: Traine
       }
       const outcome = await pool.run(
         { arch: request.candidate.arch, hyper: searchHyperParams(settings, request), data: dataRequest(settings, request) },
-        { onEpoch: hooks.onEpoch, signal: hooks.signal },
+        { onEpoch: hooks.onEpoch, onProgress: relayProgress(hooks.onProgress), signal: hooks.signal },
       );
       return outcomeOf(outcome);
     },
     close: () => pool.close(),
   };
+}
+
+/** The trainer's progress in the contract's terms. */
+function relayProgress(onProgress: EvaluationHooks['onProgress']): RunHooks['onProgress'] {
+  return onProgress && ((progress) => onProgress({ ...progress, backend: progress.backend ?? null }));
 }
 
 /** Every trial trains with its own seed, derived from the search's: same search seed and seq, same seed. */

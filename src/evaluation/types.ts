@@ -35,11 +35,34 @@ export interface EpochReport {
   plannedEpochs?: number;
 }
 
+/** Progress inside an epoch, a few times a second at most; reporting it changes nothing that is evaluated. */
+export interface BatchReport {
+  epoch: number;
+  /** Epochs this evaluation will run in all, as planned now. */
+  epochs: number;
+  /** Steps done in this epoch, of `batches`. */
+  batch: number;
+  batches: number;
+  /** Images trained in this epoch so far, of `epochImages`. */
+  images: number;
+  epochImages: number;
+  imagesPerSecond: number;
+  /** Since this evaluation's training started. */
+  elapsedSeconds: number;
+  /** Until this epoch's steps are done, and the last planned epoch's, at the current pace. */
+  epochEtaSeconds: number;
+  runEtaSeconds: number;
+  /** What computes, e.g. 'wasm with 2 threads'; null when unknown. */
+  backend: string | null;
+}
+
 /** What the epoch hook answers: go on, or stop this evaluation (pruned). */
 export type EpochVerdict = 'continue' | 'prune';
 
 export interface EvaluationHooks {
   onEpoch?: (report: EpochReport) => EpochVerdict | Promise<EpochVerdict>;
+  /** Progress inside an epoch; evaluators that cannot tell never call it. */
+  onProgress?: (report: BatchReport) => void;
   signal?: AbortSignal;
 }
 

@@ -9,8 +9,8 @@ export type Settled = TrialResult | null;
 
 /**
  * Evaluates one trial: takes its lease (waiting while another live process holds it), evaluates it with
- * per-epoch records and pruning, and maps the outcome to its result. Returns null when the search stopped
- * first; after Ctrl-C the trial goes back to the queue.
+ * per-epoch records and pruning, and progress events inside epochs, and maps the outcome to its result.
+ * Returns null when the search stopped first; after Ctrl-C the trial goes back to the queue.
  */
 export async function runTrial(ctx: RunContext, queued: TrialRecord): Promise<Settled> {
   const taken = await take(ctx, queued);
@@ -31,7 +31,11 @@ export async function runTrial(ctx: RunContext, queued: TrialRecord): Promise<Se
   const started = Date.now();
   const outcome = await deps.evaluator.evaluate(
     { trialId: taken.id, seq: taken.seq, candidate, budget: { ...deps.budget, epochs: taken.budget.epochs }, seed: taken.budget.seed, attempt: taken.attempts },
-    { onEpoch: (report) => onEpoch(ctx, taken, report), signal: stops.cancelled },
+    {
+      onEpoch: (report) => onEpoch(ctx, taken, report),
+      onProgress: (report) => ctx.emit({ type: 'progress', seq: taken.seq, trialId: taken.id, progress: ctx.progress.now(), ...report }),
+      signal: stops.cancelled,
+    },
   );
   // A Ctrl-C reaches the workers too: let our own signal handler run before judging a failed trial.
   if (outcome.status === 'failed') await new Promise((resolve) => setImmediate(resolve));

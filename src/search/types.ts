@@ -1,6 +1,6 @@
 /** The search's own contracts: what it is given, the policies around its loop, and the events it reports. */
 import type { Diagnostics, Strategy } from '../controller/types.js';
-import type { EpochReport, EvaluationBudget, Evaluator } from '../evaluation/types.js';
+import type { BatchReport, EpochReport, EvaluationBudget, Evaluator } from '../evaluation/types.js';
 import type { DecisionProcess, ProblemSpec } from '../space/types.js';
 import type { ExperimentRecord, ExperimentStatus, Store, TrialRecord } from '../store/index.js';
 import type { FailurePolicy } from './policies/failures.js';
@@ -69,6 +69,8 @@ export type SearchEvent =
   | { type: 'start'; experiment: string; resumed: boolean; done: number; target: number; requeued: number; dbFile: string }
   | { type: 'trial-start'; seq: number; trialId: number; arch: string; hash: string; params: number | null; epochs: number; attempt: number }
   | ({ type: 'epoch'; seq: number; trialId: number; epochs: number; progress: SearchProgress } & EpochReport)
+  /** Progress inside a trial's epoch (batches, images/s, ETAs), as often as the evaluator reports it. */
+  | ({ type: 'progress'; seq: number; trialId: number; progress: SearchProgress } & BatchReport)
   | {
       type: 'trial-end';
       seq: number;

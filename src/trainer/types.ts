@@ -50,6 +50,28 @@ export interface EpochMetrics {
   plannedEpochs?: number;
 }
 
+/** Progress inside an epoch, reported a few times a second at most; it changes nothing that is trained. */
+export interface BatchProgress {
+  epoch: number;
+  /** Epochs this run will train in all, as planned now. */
+  epochs: number;
+  /** Steps done in this epoch, of `batches`. */
+  batch: number;
+  batches: number;
+  /** Images trained in this epoch so far, of `epochImages`. */
+  images: number;
+  epochImages: number;
+  /** This epoch's pace, from the end of its first step on. */
+  imagesPerSecond: number;
+  /** Since training started (after the data and the model were ready). */
+  elapsedSeconds: number;
+  /** Until this epoch's steps are done, and the last planned epoch's, at this pace (without scoring passes). */
+  epochEtaSeconds: number;
+  runEtaSeconds: number;
+  /** The backend, e.g. 'wasm with 2 threads' (set by the pool's worker). */
+  backend?: string;
+}
+
 /** What the epoch hook answers: go on, or stop this trial (pruned). */
 export type EpochVerdict = 'continue' | 'prune';
 
@@ -100,6 +122,8 @@ export type TrainOutcome =
 export interface RunHooks {
   /** Called after each epoch; answering 'prune' stops the trial (status 'pruned'). */
   onEpoch?: (metrics: EpochMetrics) => EpochVerdict | Promise<EpochVerdict>;
+  /** Progress inside an epoch (see BatchProgress). */
+  onProgress?: (progress: BatchProgress) => void;
   signal?: AbortSignal;
 }
 

@@ -1,47 +1,94 @@
 import type { SearchEvent, SearchSummary } from '../../search/index.js';
 import { describeArch } from '../../space/index.js';
 import { clip, count, duration, fixed, percent } from './format.js';
+import { LONG_RUN_SECONDS, progressIntervalMs, searchEstimate, settled, type Estimate } from './pace.js';
+import { statusLine, trialEndLine, type SearchState } from './search-status.js';
 
 export type ProgressMode = 'tty' | 'plain' | 'json' | 'quiet';
 
-interface Running {
-  seq: number;
-  arch: string;
-  epoch: number;
-  epochs: number;
-  valAcc: number | null;
+export interface RendererOptions {
+  /** Milliseconds (tests pass their own clock). */
+  now?: () => number;
+  /** Between progress lines, or a trial's JSON progress events, when the output is not a terminal. */
+  intervalMs?: number;
 }
 
+type ProgressEvent = Extract<SearchEvent, { type: 'progress' }>;
+
 /**
- * Renders search events: on a terminal a live status line of the running trials above which finished trials
- * scroll; plain lines when piped; one JSON object per event with --json; only the summary with --quiet.
+ * Renders search events: on a terminal a live status line of the running trials (with their batches, images/s
+ * and ETA) above which finished trials scroll; plain lines when piped, with a status line when nothing was
+ * written for a while; one JSON object per event with --json (a trial's progress events thinned out the same
+ * way); only the summary with --quiet. A long search gets an estimate once, from its first trial's pace.
  */
-export function progressRenderer(mode: ProgressMode, out: NodeJS.WritableStream = process.stdout): (event: SearchEvent) => void {
-  if (mode === 'json') return (event) => out.write(`${JSON.stringify(event)}\n`);
-  const running = new Map<number, Running>();
-  let target = 0;
-  let eta: number | null = null;
-  let done = 0;
+export function progressRenderer(mode: ProgressMode, out: NodeJS.WritableStream = process.stdout, options: RendererOptions = {}): (event: SearchEvent) => void {
+  const now = options.now ?? Date.now;
+  const every = options.intervalMs ?? progressIntervalMs();
+  return mode === 'json' ? jsonRenderer(out, now, every) : textRenderer(mode, out, now, every);
+}
+
+/** The estimate from the first pace settled enough to measure, when the search looks long; asked once only. */
+function firstEstimate(): (event: ProgressEvent, atOnce: number) => Estimate | null {
+  let measured = false;
+  return (event, atOnce) => {
+    if (measured || !settled(event)) return null;
+    measured = true;
+    const estimate = searchEstimate(event, event.seq, event.progress.target - event.progress.done, atOnce);
+    return estimate && estimate.seconds > LONG_RUN_SECONDS ? estimate : null;
+  };
+}
+
+function jsonRenderer(out: NodeJS.WritableStream, now: () => number, every: number): (event: SearchEvent) => void {
+  const lastWritten = new Map<number, number>();
+  const estimate = firstEstimate();
+  const write = (value: object): void => {
+    out.write(`${JSON.stringify(value)}\n`);
+  };
+  return (event) => {
+    if (event.type === 'trial-start') lastWritten.set(event.seq, now());
+    if (event.type === 'trial-end') lastWritten.delete(event.seq);
+    if (event.type === 'progress') {
+      const found = estimate(event, Math.max(1, lastWritten.size));
+      if (found) write({ type: 'estimate', ...found });
+      // Each trial's progress at most once per interval, counted from its start.
+      if (now() - (lastWritten.get(event.seq) ?? -Infinity) < every) return;
+      lastWritten.set(event.seq, now());
+    }
+    write(event);
+  };
+}
+
+function textRenderer(mode: Exclude<ProgressMode, 'json'>, out: NodeJS.WritableStream, now: () => number, every: number): (event: SearchEvent) => void {
+  const state: SearchState = { running: new Map(), target: 0, done: 0, eta: null };
   const live = mode === 'tty';
+  const estimate = firstEstimate();
+  let lastWrite = now();
   const write = (line: string): void => {
     if (mode === 'quiet') return;
     out.write(live ? `\r\x1b[K${line}\n` : `${line}\n`);
+    lastWrite = now();
     if (live) redraw();
   };
   const redraw = (): void => {
-    if (!live || running.size === 0) return;
+    if (!live || state.running.size === 0) return;
     const width = (process.stdout.columns || 100) - 1;
-    const parts = [...running.values()].map(
-      (t) => `#${t.seq} ${clip(t.arch, 28)} ep ${t.epoch}/${t.epochs}${t.valAcc === null ? '' : ` acc ${percent(t.valAcc)}`}`,
-    );
-    out.write(`\r\x1b[K${clip(`[${done}/${target} ETA ${duration(eta)}] ${parts.join(' | ')}`, width)}`);
+    out.write(`\r\x1b[K${clip(statusLine(state, undefined, width), width)}`);
+  };
+  const onProgress = (event: ProgressEvent): void => {
+    const trial = state.running.get(event.seq);
+    if (trial) trial.pace = event;
+    state.eta = event.progress.etaSeconds;
+    const found = estimate(event, Math.max(1, state.running.size));
+    if (found) write(found.message);
+    if (live) redraw();
+    else if (now() - lastWrite >= every) write(`progress ${statusLine(state, [...state.running.values()].filter((t) => t.pace))}`);
   };
 
   return (event) => {
     switch (event.type) {
       case 'start':
-        target = event.target;
-        done = event.done;
+        state.target = event.target;
+        state.done = event.done;
         write(
           event.resumed
             ? `resuming experiment ${event.experiment}: ${event.done}/${event.target} trials done` +
@@ -50,25 +97,27 @@ export function progressRenderer(mode: ProgressMode, out: NodeJS.WritableStream 
         );
         break;
       case 'trial-start':
-        running.set(event.seq, { seq: event.seq, arch: event.arch, epoch: 0, epochs: event.epochs, valAcc: null });
-        if (!live) write(`trial ${event.seq}/${target} started: ${event.arch} (${count(event.params)} params)`);
+        state.running.set(event.seq, { seq: event.seq, arch: event.arch, epoch: 0, epochs: event.epochs, valAcc: null, pace: null });
+        if (!live) write(`trial ${event.seq}/${state.target} started: ${event.arch} (${count(event.params)} params)`);
         else redraw();
         break;
+      case 'progress':
+        onProgress(event);
+        break;
       case 'epoch': {
-        const trial = running.get(event.seq);
-        if (trial) Object.assign(trial, { epoch: event.epoch, epochs: event.epochs, valAcc: event.valAcc });
-        eta = event.progress.etaSeconds;
+        const trial = state.running.get(event.seq);
+        if (trial) Object.assign(trial, { epoch: event.epoch, epochs: event.epochs, valAcc: event.valAcc, pace: null });
+        state.eta = event.progress.etaSeconds;
         if (!live) write(`trial ${event.seq} epoch ${event.epoch}/${event.epochs}: val acc ${percent(event.valAcc)}, loss ${fixed(event.valLoss, 3)}`);
         else redraw();
         break;
       }
-      case 'trial-end': {
-        running.delete(event.seq);
-        done = event.progress.done;
-        eta = event.progress.etaSeconds;
-        write(trialEndLine(event, target));
+      case 'trial-end':
+        state.running.delete(event.seq);
+        state.done = event.progress.done;
+        state.eta = event.progress.etaSeconds;
+        write(trialEndLine(event, state.target));
         break;
-      }
       case 'update':
         write(
           `controller update ${event.batch + 1}: mean reward ${fixed(event.diagnostics.meanReward)}, ` +
@@ -80,20 +129,12 @@ export function progressRenderer(mode: ProgressMode, out: NodeJS.WritableStream 
         write(`stopping: ${event.message}${event.reason === 'failures' ? '' : '; running trials finish or are re-queued'}`);
         break;
       case 'end':
-        running.clear();
+        state.running.clear();
         if (live) out.write('\r\x1b[K');
         out.write(summaryText(event.summary));
         break;
     }
   };
-}
-
-function trialEndLine(event: Extract<SearchEvent, { type: 'trial-end' }>, target: number): string {
-  const head = `trial ${event.seq}/${target} ${event.status}`;
-  const eta = event.progress.etaSeconds === null ? '' : `, ETA ${duration(event.progress.etaSeconds)}`;
-  if (event.status === 'duplicate') return `${head} of trial ${event.duplicateOf}: reward ${fixed(event.reward)} (not retrained)${eta}`;
-  if (event.status === 'failed') return `${head}: ${event.error} (reward ${fixed(event.reward)})${eta}`;
-  return `${head}: reward ${fixed(event.reward)}, val acc ${percent(event.valAcc)}, ${count(event.params)} params, ${duration(event.seconds)}${eta}`;
 }
 
 function summaryText(summary: SearchSummary): string {

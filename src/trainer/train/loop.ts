@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, BatchOptions, Normalisation } from '../../data/types.js';
 import { batches } from '../../data/index.js';
-import type { EpochMetrics, EpochVerdict, HyperParams, TrainResult } from '../types.js';
+import type { BatchProgress, EpochMetrics, EpochVerdict, HyperParams, TrainResult } from '../types.js';
 import { DropoutReseeder } from '../model/dropout-seeds.js';
 import { logitsModel } from '../model/logits.js';
 import { countCorrect, crossEntropyPerExample } from './loss.js';
 import { createOptimizer, learningRateAt, type SteppedOptimizer } from './schedule.js';
 import { evaluate, type Subset } from './evaluate.js';
 import { EpochPlan } from './epoch-plan.js';
+import { ProgressMeter } from './progress.js';
 
 export interface TrainingData {
   train: Subset;
@@ -24,6 +25,8 @@ export interface TrainHooks {
   signal?: AbortSignal;
   /** Progress within an epoch, after every step. */
   onStep?: (progress: { epoch: number; step: number; steps: number; loss: number }) => void;
+  /** Progress within an epoch with its pace and ETA, at most every PROGRESS_INTERVAL_MS. */
+  onProgress?: (progress: BatchProgress) => void;
 }
 
 export interface TrainingRun {
@@ -43,6 +46,7 @@ export const REWARD_WINDOW = 3;
 export async function trainModel(model: tf.LayersModel, data: TrainingData, hyper: HyperParams, hooks: TrainHooks = {}): Promise<TrainingRun> {
   const stepsPerEpoch = Math.ceil(data.train.indices.length / hyper.batchSize);
   const plan = new EpochPlan(hyper, stepsPerEpoch);
+  const meter = new ProgressMeter(stepsPerEpoch, data.train.indices.length);
   const loopStarted = performance.now();
   const optimizer = createOptimizer(hyper);
   const step = makeStep(model, optimizer, hyper);
@@ -57,6 +61,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
       let correct = 0;
       let seen = 0;
       const options: BatchOptions = { batchSize: hyper.batchSize, shuffle: true, seed: `${hyper.seed}:${epoch}`, augment: data.augment };
+      meter.startEpoch();
       for (const batch of batches(data.train.set, data.train.indices, data.norm, options)) {
         // Between steps, let timers, IPC and abort events run.
         await new Promise((resolve) => setImmediate(resolve));
@@ -66,6 +71,8 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
         const outcome = step(batch, data.train.set.shape);
         if (!Number.isFinite(outcome.loss)) return { ...run, status: 'nan' };
         hooks.onStep?.({ epoch, step: (stepIndex - 1) % stepsPerEpoch + 1, steps: stepsPerEpoch, loss: outcome.loss });
+        const progress = meter.step(epoch, plan.epochs, batch.count);
+        if (progress) hooks.onProgress?.(progress);
         lossSum += outcome.loss * batch.count;
         correct += outcome.correct;
         seen += batch.count;
