@@ -14,6 +14,27 @@ export function positiveInteger(option: string, value: unknown): number {
   return value as number;
 }
 
+/**
+ * A positive integer of at most `max`: the bound no sane run exceeds, so that a slip (1e12 for 1e2) is refused
+ * at once instead of hanging or exhausting the machine.
+ */
+export function positiveIntegerUpTo(max: number): Check<number> {
+  return (option, value) => {
+    const checked = positiveInteger(option, value);
+    if (checked > max) throw new ConfigError(`${option} must be at most ${max.toLocaleString('en-US')}, not ${show(value)}`);
+    return checked;
+  };
+}
+
+/** An integer from 0 to `max` (see positiveIntegerUpTo). */
+export function nonNegativeIntegerUpTo(max: number): Check<number> {
+  return (option, value) => {
+    const checked = nonNegativeInteger(option, value);
+    if (checked > max) throw new ConfigError(`${option} must be at most ${max.toLocaleString('en-US')}, not ${show(value)}`);
+    return checked;
+  };
+}
+
 export function nonNegativeInteger(option: string, value: unknown): number {
   if (!Number.isInteger(value) || (value as number) < 0) throw new ConfigError(`${option} must be an integer >= 0, not ${show(value)}`);
   return value as number;
@@ -64,6 +85,29 @@ export function text(option: string, value: unknown): string {
   return value;
 }
 
+/** The longest name (in characters) that `printableName` accepts. */
+export const MAX_NAME_LENGTH = 100;
+
+/**
+ * A name shown in tables and terminals (an experiment's): 1 to 100 characters, none of them a control or
+ * format character (no newline, tab or escape sequence), and no space at either end.
+ */
+export function printableName(option: string, value: unknown): string {
+  if (typeof value !== 'string') throw new ConfigError(`${option} must be text, not ${show(value)}`);
+  const why = printableNameProblem(value);
+  if (why) throw new ConfigError(`${option} ${why}, not '${escapeControls(value)}'`);
+  return value;
+}
+
+/** What is wrong with a name under printableName's rule, or undefined. */
+export function printableNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'must not be empty';
+  if ([...name].length > MAX_NAME_LENGTH) return `must be at most ${MAX_NAME_LENGTH} characters`;
+  if (/\p{C}/u.test(name)) return 'must be printable (no control characters, newlines or escape sequences)';
+  if (name.trim() !== name) return 'must not start or end with a space';
+  return undefined;
+}
+
 /** An on/off flag. */
 export function trueOrFalse(option: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ConfigError(`${option} is a flag (true or false), not ${show(value)}`);
@@ -109,6 +153,13 @@ function parseJson(textValue: string): unknown {
   }
 }
 
+/** The value as a message shows it; control characters are escaped, so that none reaches the terminal. */
 function show(value: unknown): string {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  const shown = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  return escapeControls(shown);
+}
+
+/** Control and format characters as \uXXXX escapes: text that is safe to print. */
+export function escapeControls(text: string): string {
+  return text.replace(/\p{C}/gu, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

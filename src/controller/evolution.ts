@@ -1,12 +1,14 @@
 import type { DecisionProcess } from '../space/types.js';
-import { positiveInteger } from '../checks.js';
-import { resolveOptions } from './options.js';
+import { positiveIntegerUpTo } from '../checks.js';
+import { MAX_CONTROLLER_BATCH, resolveOptions } from './options.js';
 import { createRng, restoreRng, type Rng } from './rng.js';
 import { completeSequence, feasibleChoices, randomSequence, uniformFeasible } from './sampling.js';
 import { decodeState, encodeState } from './state-codec.js';
 import type { Diagnostics, Feedback, Proposal, Strategy, StrategyContext } from './types.js';
 
 const EVOLUTION_DEFAULTS = { populationSize: 20, sampleSize: 10, batchSize: 1 };
+/** The largest population and tournament: far above useful ones, and every member is kept in the stored state. */
+export const MAX_POPULATION = 10_000;
 
 interface Member {
   decisions: number[];
@@ -128,8 +130,8 @@ export class EvolutionStrategy implements Strategy {
 /** The options with defaults filled in; a ConfigError for an unknown name or a bad value. */
 export function resolveEvolutionOptions(given: Record<string, unknown> | undefined) {
   return resolveOptions('evolution', EVOLUTION_DEFAULTS, given, {
-    populationSize: positiveInteger,
-    sampleSize: positiveInteger,
-    batchSize: positiveInteger,
+    populationSize: positiveIntegerUpTo(MAX_POPULATION),
+    sampleSize: positiveIntegerUpTo(MAX_POPULATION),
+    batchSize: positiveIntegerUpTo(MAX_CONTROLLER_BATCH),
   });
 }

@@ -4,6 +4,12 @@ import { ConfigError } from '../errors.js';
 export type OptionValue = number | string | boolean;
 
 /**
+ * The most architectures one controller update may take (every strategy's batchSize, and --controller-batch):
+ * far above any useful batch, low enough that a slip cannot make a strategy propose millions at once.
+ */
+export const MAX_CONTROLLER_BATCH = 1000;
+
+/**
  * Strategy options: `given` overrides `defaults`; unknown names and values of the wrong type are a
  * ConfigError naming the valid options. `checks` adds per-option range checks.
  */

@@ -1,5 +1,6 @@
 import type { DecisionProcess } from '../space/types.js';
-import { resolveOptions } from './options.js';
+import { positiveIntegerUpTo } from '../checks.js';
+import { MAX_CONTROLLER_BATCH, resolveOptions } from './options.js';
 import { createRng, restoreRng, type Rng } from './rng.js';
 import { randomSequence } from './sampling.js';
 import { decodeState, encodeState } from './state-codec.js';
@@ -37,5 +38,5 @@ export class RandomStrategy implements Strategy {
 
 /** The options with defaults filled in; a ConfigError for an unknown name or a bad value. */
 export function resolveRandomOptions(given: Record<string, unknown> | undefined) {
-  return resolveOptions('random', RANDOM_DEFAULTS, given);
+  return resolveOptions('random', RANDOM_DEFAULTS, given, { batchSize: positiveIntegerUpTo(MAX_CONTROLLER_BATCH) });
 }

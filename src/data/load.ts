@@ -7,6 +7,7 @@ import type { DatasetSpec, SetCounts } from './datasets/spec.js';
 import { datasetInfo, datasetSpec, resolveLabelMode } from './registry.js';
 import { dataRoots, downloadBase, downloadRoot, expectedMd5 } from './fetch/locations.js';
 import { downloadFile, fileMd5 } from './fetch/download.js';
+import { createFolder, removeEmptyFolders } from './fetch/folders.js';
 import { extractFolder } from './fetch/archive.js';
 import { progressReporter, type ProgressSink } from './fetch/progress.js';
 
@@ -82,8 +83,19 @@ async function fetchMissing(spec: DatasetSpec, opts: LoadOptions, progress: Prog
     );
   }
   const dir = path.join(downloadRoot(opts.dataDir), spec.name);
-  const base = downloadBase(spec.name, spec.download.officialBase, opts.mirror);
-  for (const file of spec.download.files) {
+  const created = createFolder(dir);
+  try {
+    return await downloadInto(spec, dir, opts, progress);
+  } catch (error) {
+    removeEmptyFolders(dir, created);
+    throw error;
+  }
+}
+
+async function downloadInto(spec: DatasetSpec, dir: string, opts: LoadOptions, progress: ProgressSink): Promise<string> {
+  const download = spec.download!;
+  const base = downloadBase(spec.name, download.officialBase, opts.mirror);
+  for (const file of download.files) {
     const target = path.join(dir, file.name);
     const md5 = expectedMd5(file.name, file.md5, opts.checksums);
     if (file.extractFolder && fs.existsSync(path.join(dir, file.extractFolder))) continue;

@@ -40,3 +40,8 @@ export function datasetInfo(name: DatasetName, opts: { labelMode?: string } = {}
   if (spec.augmentation) info.augmentation = { ...spec.augmentation };
   return info;
 }
+
+/** The size of the dataset's published training set (before any split). */
+export function trainingSetSize(name: DatasetName): number {
+  return datasetSpec(name).publishedCounts.train;
+}

@@ -31,15 +31,37 @@ export function makeSplit(labels: Uint8Array, numClasses: number, opts: SplitOpt
  * starts after all of that.
  */
 function classBlocks(sizes: number[], total: number, valFraction: number, opts: SplitOptions): { val: number[]; train: number[]; trainStart: number[] } {
-  const fullVal = Math.round(total * valFraction);
-  const limited = opts.trainLimit !== undefined && opts.trainLimit < total - fullVal;
-  const heldOut =
-    opts.valLimit === undefined && limited ? Math.round((opts.trainLimit! * valFraction) / (1 - valFraction)) : fullVal;
+  const { heldOut, val, limited } = splitTotals(total, valFraction, opts);
   const heldOutCounts = apportion(heldOut, sizes, sizes);
-  const valCounts = opts.valLimit === undefined ? heldOutCounts : apportion(Math.min(opts.valLimit, fullVal), sizes, heldOutCounts);
+  const valCounts = opts.valLimit === undefined ? heldOutCounts : apportion(val, sizes, heldOutCounts);
   const rest = sizes.map((size, c) => size - heldOutCounts[c]);
   const trainCounts = limited ? apportion(opts.trainLimit!, sizes, rest) : rest;
   return { val: valCounts, train: trainCounts, trainStart: heldOutCounts };
+}
+
+/**
+ * The split's totals over a training set of `total` examples: `heldOut` examples are kept from training,
+ * `val` of them validate (all, unless a validation limit is given), and `limited` says whether trainLimit cuts
+ * the training examples.
+ */
+function splitTotals(total: number, valFraction: number, opts: Omit<SplitOptions, 'seed' | 'valFraction'>): { heldOut: number; val: number; limited: boolean } {
+  const fullVal = Math.round(total * valFraction);
+  const limited = opts.trainLimit !== undefined && opts.trainLimit < total - fullVal;
+  const heldOut = opts.valLimit === undefined && limited ? Math.round((opts.trainLimit! * valFraction) / (1 - valFraction)) : fullVal;
+  return { heldOut, val: opts.valLimit === undefined ? heldOut : Math.min(opts.valLimit, fullVal), limited };
+}
+
+/** How many examples a split of a training set of `total` validates on (per class, within one of its share). */
+export function validationSize(total: number, opts: Omit<SplitOptions, 'seed'>): number {
+  return splitTotals(total, opts.valFraction ?? 0.1, opts).val;
+}
+
+/**
+ * The fewest validation examples that can rank architectures: 5 per class and 20 in all (one image gives
+ * rewards of exactly 0 or 1; 20 give steps of 5 points of accuracy).
+ */
+export function minValidationSize(classes: number): number {
+  return Math.max(20, 5 * classes);
 }
 
 function checkOptions(valFraction: number, trainLimit?: number, valLimit?: number): void {

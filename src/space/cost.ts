@@ -7,6 +7,13 @@ import { ArchError } from '../errors.js';
 import { checkOrder, parseArch } from './parse.js';
 import type { Arch, ArchCost, Layer, LayerCost, Pair, Padding, ProblemSpec, Shape3 } from './types.js';
 
+/**
+ * The most values one weight tensor may hold: 2^28 (1 GiB of float32). Training keeps four tensors of that
+ * size per weight (the weights, their gradient and Adam's two moments), 4 GiB: all the memory the wasm backend
+ * has, and more than one allocation may take on the others. A layer over it is refused before training.
+ */
+export const MAX_TENSOR_VALUES = 2 ** 28;
+
 /** Output size along one axis; below 1 means the layer does not fit its input. */
 export function outputSize(input: number, kernel: number, stride: number, padding: Padding): number {
   return padding === 'same' ? Math.ceil(input / stride) : Math.floor((input - kernel) / stride) + 1;
@@ -52,6 +59,14 @@ export function validateArch(arch: Arch | unknown, problem: ProblemSpec): ArchCo
   return cost;
 }
 
+/** Refuses a layer whose kernel (or one image's output) holds more than MAX_TENSOR_VALUES values, naming its shape. */
+function checkTensor(index: number, what: string, dims: readonly number[], field: string | undefined): void {
+  const values = dims.reduce((a, b) => a * b, 1);
+  if (values <= MAX_TENSOR_VALUES) return;
+  const size = `${values.toLocaleString('en-US')} values (${dims.join('x')})`;
+  throw new ArchError(`its ${what} would hold ${size}, over the ${MAX_TENSOR_VALUES.toLocaleString('en-US')} (2^28) that one tensor may hold`, index, field);
+}
+
 function layerCost(
   layer: Layer,
   index: number,
@@ -62,8 +77,10 @@ function layerCost(
   const flat = input.reduce((a, b) => a * b, 1);
   switch (layer.type) {
     case 'T':
+      checkTensor(index, 'weight tensor', [flat, classes], undefined);
       return { index, type: 'T', outputShape: [classes], params: denseParams(flat, classes, false), macs: flat * classes };
     case 'FC':
+      checkTensor(index, 'weight tensor', [flat, layer.num_output], 'num_output');
       return {
         index,
         type: 'FC',
@@ -78,7 +95,9 @@ function layerCost(
     }
     case 'C': {
       const [h, w] = spatialOutput(index, input, layer.kernel_size, layer.stride, layer.padding);
+      checkTensor(index, 'weight tensor', [...layer.kernel_size, input[2], layer.num_output], 'num_output');
       const outputShape = [h, w, layer.num_output];
+      checkTensor(index, 'output for one image', outputShape, 'num_output');
       if (layer.skip_from !== null) checkSkip(index, layer.skip_from, shapeOf(layer.skip_from), outputShape);
       return {
         index,
@@ -118,6 +137,9 @@ function checkSkip(index: number, from: number, source: number[], output: number
 function checkShape(input: Shape3, classes: number): void {
   if (!Array.isArray(input) || input.length !== 3 || !input.every((n) => Number.isInteger(n) && n >= 1)) {
     throw new ArchError(`the input shape must be three positive integers [height, width, channels], not ${JSON.stringify(input)}`);
+  }
+  if (input[0] * input[1] * input[2] > MAX_TENSOR_VALUES) {
+    throw new ArchError(`the input shape ${input.join('x')} holds more than the ${MAX_TENSOR_VALUES.toLocaleString('en-US')} (2^28) values that one tensor may hold`);
   }
   if (!Number.isInteger(classes) || classes < 2) {
     throw new ArchError(`the class count must be an integer of at least 2, not ${JSON.stringify(classes)}`);

@@ -5,6 +5,12 @@ export function describeArch(arch: Arch): string {
   return arch.map(describeLayer).join('-');
 }
 
+/** An ARCH as JSON with one layer per line (a cell ARCH, which is text, as a JSON string): compact, and still read back by parseArch. */
+export function archJson(arch: Arch | string): string {
+  if (!Array.isArray(arch)) return JSON.stringify(arch);
+  return `[\n${arch.map((layer) => `  ${JSON.stringify(layer)}`).join(',\n')}\n]`;
+}
+
 function describeLayer(layer: Layer): string {
   switch (layer.type) {
     case 'T':

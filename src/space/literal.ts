@@ -3,7 +3,14 @@
  * lists, tuples (read as arrays), dicts, None / True / False, comments, trailing commas and an optional
  * leading `NAME =`. JSON is a subset, so every JSON document reads the same way.
  */
+import { escapeControls } from '../checks.js';
 import { ArchError } from '../errors.js';
+
+/**
+ * How deep lists and dicts may nest. An ARCH needs three levels (the list of layers, a layer, a kernel pair);
+ * the limit keeps the recursive reader far from the stack's end whatever the text.
+ */
+export const MAX_NESTING = 32;
 
 type Token =
   | { kind: 'punct'; text: string; pos: number }
@@ -44,7 +51,7 @@ class Reader {
     }
   }
 
-  value(): unknown {
+  value(depth = 1): unknown {
     const token = this.take();
     switch (token.kind) {
       case 'string':
@@ -54,10 +61,10 @@ class Reader {
         if (token.text in NAMES) return NAMES[token.text];
         throw this.error(`unknown name '${token.text}'`, token.pos);
       case 'punct':
-        if (token.text === '[') return this.sequence(']');
-        if (token.text === '(') return this.sequence(')');
-        if (token.text === '{') return this.dict();
-        throw this.error(`unexpected '${token.text}'`, token.pos);
+        if (!'[({'.includes(token.text)) throw this.error(`unexpected '${token.text}'`, token.pos);
+        if (depth > MAX_NESTING) throw this.error(`lists and dicts nested more than ${MAX_NESTING} deep`, token.pos);
+        if (token.text === '{') return this.dict(depth);
+        return this.sequence(token.text === '[' ? ']' : ')', depth);
       case 'end':
         throw this.error('unexpected end of text', token.pos);
     }
@@ -68,10 +75,10 @@ class Reader {
     if (token.kind !== 'end') throw this.error('unexpected text after the value', token.pos);
   }
 
-  private sequence(close: string): unknown[] {
+  private sequence(close: string, depth: number): unknown[] {
     const items: unknown[] = [];
     while (!this.takeIf(close)) {
-      items.push(this.value());
+      items.push(this.value(depth + 1));
       if (!this.takeIf(',')) {
         this.expect(close);
         break;
@@ -80,14 +87,14 @@ class Reader {
     return items;
   }
 
-  private dict(): Record<string, unknown> {
+  private dict(depth: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
     while (!this.takeIf('}')) {
       const key = this.take();
       if (key.kind !== 'string') throw this.error('a dict key must be a quoted string', key.pos);
       this.expect(':');
       if (Object.hasOwn(result, key.value)) throw this.error(`duplicate key '${key.value}'`, key.pos);
-      result[key.value] = this.value();
+      result[key.value] = this.value(depth + 1);
       if (!this.takeIf(',')) {
         this.expect('}');
         break;
@@ -121,7 +128,7 @@ class Reader {
   }
 
   private error(message: string, pos: number): ArchError {
-    return new ArchError(`cannot read ARCH text: ${message} at ${lineColumn(this.text, pos)}`);
+    return new ArchError(`cannot read ARCH text: ${escapeControls(message)} at ${lineColumn(this.text, pos)}`);
   }
 }
 
@@ -139,20 +146,29 @@ function tokenize(text: string): Token[] {
     } else if (ch === "'" || ch === '"') {
       i = readString(text, i, tokens);
     } else if (/[-+.\d]/.test(ch)) {
-      const match = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(text.slice(i));
+      const match = matchAt(NUMBER, text, i);
       if (!match) throw new ArchError(`cannot read ARCH text: bad number at ${lineColumn(text, i)}`);
       tokens.push({ kind: 'number', value: Number(match[0]), pos: i });
       i += match[0].length;
     } else if (/[A-Za-z_]/.test(ch)) {
-      const match = /^[A-Za-z_]\w*/.exec(text.slice(i))!;
+      const match = matchAt(NAME, text, i)!;
       tokens.push({ kind: 'name', text: match[0], pos: i });
       i += match[0].length;
     } else {
-      throw new ArchError(`cannot read ARCH text: unexpected character '${ch}' at ${lineColumn(text, i)}`);
+      throw new ArchError(`cannot read ARCH text: unexpected character '${escapeControls(ch)}' at ${lineColumn(text, i)}`);
     }
   }
   tokens.push({ kind: 'end', pos: text.length });
   return tokens;
+}
+
+// Sticky, so that a long text is never copied to match one token.
+const NUMBER = /[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/y;
+const NAME = /[A-Za-z_]\w*/y;
+
+function matchAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(text);
 }
 
 function readString(text: string, start: number, tokens: Token[]): number {

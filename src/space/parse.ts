@@ -2,9 +2,10 @@
  * Reading an ARCH: text (JSON or Python-literal) or a JS value in, a normalised Arch out (every optional field
  * filled, kernel and stride as [h, w], T appended when missing), or an ArchError naming layer and field.
  */
-import fs from 'node:fs';
+import { escapeControls } from '../checks.js';
 import { ArchError } from '../errors.js';
-import { parseLiteral } from './literal.js';
+import { MAX_NESTING, parseLiteral } from './literal.js';
+import { MAX_FILE_BYTES, OVER_LIMIT, readAtMost } from './read-file.js';
 import type { Activation, Arch, ConvLayer, DenseLayer, Layer, Pair, Padding, PoolKind, PoolLayer } from './types.js';
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'elu', 'selu', 'tanh', 'sigmoid', 'linear'];
@@ -20,7 +21,7 @@ const FIELDS: Record<Layer['type'], readonly string[]> = {
 };
 
 export function parseArch(input: string | unknown): Arch {
-  const value = typeof input === 'string' ? readText(input) : input;
+  const value = typeof input === 'string' ? readText(input) : checkNesting(input);
   if (!Array.isArray(value)) throw new ArchError('an ARCH must be a list of layers');
   if (value.length === 0) throw new ArchError('the ARCH has no layers');
   const arch = value.map((raw, index) => normaliseLayer(raw, index));
@@ -30,12 +31,7 @@ export function parseArch(input: string | unknown): Arch {
 }
 
 export function loadArchFile(file: string): Arch {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ArchError(`cannot read ARCH file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
+  const text = readArchFile(file);
   try {
     return parseArch(text);
   } catch (error) {
@@ -44,12 +40,38 @@ export function loadArchFile(file: string): Arch {
   }
 }
 
-function readText(text: string): unknown {
+function readArchFile(file: string): string {
+  let text: string | undefined;
   try {
-    return JSON.parse(text);
+    text = readAtMost(file);
+  } catch (error) {
+    throw new ArchError(`cannot read ARCH file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  if (text === undefined) throw new ArchError(`${file}: the ARCH file is ${OVER_LIMIT}`);
+  return text;
+}
+
+function readText(text: string): unknown {
+  if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) throw new ArchError(`the ARCH text is ${OVER_LIMIT}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
   } catch {
     return parseLiteral(text);
   }
+  return checkNesting(value);
+}
+
+/** Refuses lists and dicts nested deeper than the literal reader allows (walked without recursion). */
+function checkNesting(value: unknown): unknown {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_NESTING) throw new ArchError(`lists and dicts nested more than ${MAX_NESTING} deep`);
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return value;
 }
 
 function normaliseLayer(raw: unknown, index: number): Layer {
@@ -206,7 +228,7 @@ class FieldReader {
   }
 
   error(name: string, message: string): ArchError {
-    return new ArchError(message, this.index, name);
+    return new ArchError(message, this.index, clip(escapeControls(name)));
   }
 
   private required<T>(name: string, fallback: T | undefined): unknown {
@@ -217,6 +239,13 @@ class FieldReader {
   }
 }
 
+const SHOWN_CHARS = 60;
+
+/** A value as a message shows it: control characters escaped, long values cut. */
 function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  return clip(escapeControls(typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value))));
+}
+
+function clip(text: string): string {
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS - 3)}...` : text;
 }

@@ -1,6 +1,7 @@
 /** Search-space files: finding (shipped name or path), reading, checking, and binding to a problem. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { escapeControls, printableNameProblem } from '../checks.js';
 import { SpaceError } from '../errors.js';
 import { shippedFile } from '../util/paths.js';
 import { Nb201Process } from './nb201.js';
@@ -8,6 +9,7 @@ import { checkLayerSpace, compileLayerSpace } from './layers/compile.js';
 import { LayerProcess } from './layers/process.js';
 import type { CellSpaceDefinition, DecisionProcess, ProblemSpec, SpaceDefinition } from './types.js';
 import { NB201_OPS } from './types.js';
+import { OVER_LIMIT, readAtMost } from './read-file.js';
 
 const SPACES_DIR = ['experiments', 'spaces'];
 
@@ -23,13 +25,20 @@ export function listShippedSpaces(): string[] {
 /** A bare name ('seed-cnn') is a shipped space; anything else is a path to a space file. */
 export function loadSpace(nameOrPath: string): SpaceDefinition {
   const file = resolveSpace(nameOrPath);
+  let text: string | undefined;
+  try {
+    text = readAtMost(file);
+  } catch (error) {
+    throw new SpaceError(`cannot read space file ${escapeControls(file)}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  if (text === undefined) throw new SpaceError(`${escapeControls(file)}: the space file is ${OVER_LIMIT}`);
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new SpaceError(`${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+    throw new SpaceError(`${escapeControls(file)}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
   }
-  return checkSpace(raw, file);
+  return checkSpace(raw, escapeControls(file));
 }
 
 /** Checks a space definition given as a value (as read from a file named `where`). */
@@ -38,6 +47,8 @@ export function checkSpace(raw: unknown, where = 'space'): SpaceDefinition {
   const record = raw as Record<string, unknown>;
   const name = record.name ?? path.basename(where, '.json');
   if (typeof name !== 'string' || name === '') throw new SpaceError(`${where}: name: must be a non-empty string`);
+  const badName = printableNameProblem(name);
+  if (badName) throw new SpaceError(`${where}: name: ${badName} (it names the experiments searched in it)`);
   if (record.description !== undefined && typeof record.description !== 'string') {
     throw new SpaceError(`${where}: description: must be a string`);
   }
@@ -67,7 +78,7 @@ function resolveSpace(nameOrPath: string): string {
   const file = bare ? shippedFile(...SPACES_DIR, `${nameOrPath}.json`) : nameOrPath;
   if (!fs.existsSync(file)) {
     const shipped = listShippedSpaces().join(', ');
-    throw new SpaceError(bare ? `unknown space '${nameOrPath}' (shipped: ${shipped}; or give a path to a .json file)` : `space file not found: ${file}`);
+    throw new SpaceError(bare ? `unknown space '${nameOrPath}' (shipped: ${shipped}; or give a path to a .json file)` : `space file not found: ${escapeControls(file)}`);
   }
   return file;
 }

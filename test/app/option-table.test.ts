@@ -8,6 +8,7 @@ import {
   flagName,
   helpText,
   nonNegativeInteger,
+  printableName,
   resolveRunOptions,
   resolveSearchConfig,
   searchInputFromArgs,
@@ -66,11 +67,11 @@ test('every row has a flag, a key, help, a check and a scope, and no flag or key
 function badValue(spec: OptionSpec): unknown {
   if (spec.type === 'number') return Number.NaN;
   if (spec.type === 'boolean') return 'yes';
-  return spec.check === text ? 42 : 'no-such-value';
+  return spec.check === text || spec.check === printableName ? 42 : 'no-such-value';
 }
 
 test('each option\'s bad value is a ConfigError naming its flag, where the option is resolved', () => {
-  const runResolved: readonly string[] = ['concurrency', 'threads', 'gpus', 'timeLimitSeconds'];
+  const runResolved: readonly string[] = ['concurrency', 'threads', 'gpus', 'timeLimitSeconds', 'name'];
   for (const spec of SEARCH_OPTIONS as readonly OptionSpec[]) {
     const bad = badValue(spec);
     refusedNaming(() => spec.check(flagName(spec), bad), flagName(spec));
@@ -125,4 +126,20 @@ test('a row added to a copy of the table is declared, parsed, resolved, checked 
   assert.deepEqual(configDifferences(config, changed, table), ['warmupEpochs: 2 -> 3']);
   const mutableTable = [...SEARCH_OPTIONS, { ...warmup, scope: 'experiment-mutable' as const }];
   assert.deepEqual(configDifferences(config, changed, mutableTable), []);
+});
+
+test('sizes and counts have an upper bound no sane search exceeds: a slip such as 1e12 is refused, naming the bound', () => {
+  const bounds: [string, number][] = [
+    ['trials', 100_000], ['controller-batch', 1000], ['epochs', 10_000], ['train-limit', 10_000_000], ['val-limit', 10_000_000],
+    ['batch-size', 65_536], ['concurrency', 1024], ['threads', 256], ['seed', 2_147_483_647], ['prune-min-trials', 100_000],
+    ['max-consecutive-failures', 100_000],
+  ];
+  for (const [flag, max] of bounds) {
+    const spec = (SEARCH_OPTIONS as readonly OptionSpec[]).find((row) => row.flag === flag)!;
+    assert.equal(spec.check(`--${flag}`, max), max, `--${flag} ${max} is allowed`);
+    assert.throws(() => spec.check(`--${flag}`, max + 1), new RegExp(`^ConfigError: --${flag} must be at most ${max.toLocaleString('en-US')}, not ${max + 1}$`));
+    assert.throws(() => spec.check(`--${flag}`, 1e12), /must be at most/);
+  }
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', batchSize: 1e12 }), /^ConfigError: --batch-size must be at most 65,536, not 1000000000000$/);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerBatch: 5000 }), /^ConfigError: --controller-batch must be at most 1,000, not 5000$/);
 });

@@ -68,7 +68,7 @@ test('--val-limit: checked, stored, kept on resume; absent unless given', () => 
   const config = resolveSearchConfig({ dataset: 'synthetic', trainLimit: 100, valLimit: 50 });
   assert.equal(config.valLimit, 50);
   assert.equal(resolveSearchConfig({}, config).valLimit, 50);
-  assert.equal('valLimit' in resolveSearchConfig({ dataset: 'synthetic', trainLimit: 100 }), false);
+  assert.equal('valLimit' in resolveSearchConfig({ dataset: 'synthetic', trainLimit: 200 }), false);
   assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', valLimit: 2.5 }), /--val-limit must be a positive integer/);
 });
 
@@ -104,7 +104,7 @@ test('the defaults of a new experiment are those nas search has always had, unde
   });
   const config = resolveSearchConfig({ dataset: 'synthetic' });
   assert.deepEqual(config, { ...SEARCH_DEFAULTS, dataset: 'synthetic', space: 'seed-cnn', spaceDefinition: loadSpace('seed-cnn'), strategyOptions: {} });
-  const everything = resolveSearchConfig({ dataset: 'cifar100', labelMode: 'coarse', dataDir: '/data', trainLimit: 10, valLimit: 5, maxParams: 1000, maxMacs: 2000 });
+  const everything = resolveSearchConfig({ dataset: 'cifar100', labelMode: 'coarse', dataDir: '/data', trainLimit: 1000, valLimit: 100, maxParams: 1000, maxMacs: 2000 });
   assert.deepEqual(Object.keys(everything).sort(), [...STORED_KEYS].sort());
 });
 
@@ -137,14 +137,61 @@ test('a config stored before strategy options existed still resumes', () => {
 
 test('run options: --concurrency 1, threads from the cores, one worker per GPU; each bad value names its flag', () => {
   const threadsFor = (concurrency: number): number => 12 / concurrency;
-  assert.deepEqual(resolveRunOptions({}, threadsFor), { concurrency: 1, threads: 12 });
-  assert.deepEqual(resolveRunOptions({ concurrency: 3, threads: 2, timeLimitSeconds: 1.5 }, threadsFor), { concurrency: 3, threads: 2, timeLimitSeconds: 1.5 });
-  assert.deepEqual(resolveRunOptions({ concurrency: 3, gpus: ['0', '1'] }, threadsFor), { concurrency: 2, threads: 6, gpus: ['0', '1'] });
-  assert.deepEqual(resolveRunOptions({ gpus: [] }, threadsFor), { concurrency: 1, threads: 12 });
+  const machine = { cores: 12, warn: () => assert.fail('no warning expected') };
+  assert.deepEqual(resolveRunOptions({}, threadsFor, machine), { concurrency: 1, threads: 12 });
+  assert.deepEqual(resolveRunOptions({ concurrency: 3, threads: 2, timeLimitSeconds: 1.5 }, threadsFor, machine), { concurrency: 3, threads: 2, timeLimitSeconds: 1.5 });
+  assert.deepEqual(resolveRunOptions({ concurrency: 2, gpus: ['0', '1'] }, threadsFor, machine), { concurrency: 2, threads: 6, gpus: ['0', '1'] });
+  assert.deepEqual(resolveRunOptions({ gpus: [] }, threadsFor, machine), { concurrency: 1, threads: 12 });
   const refused = (args: Parameters<typeof resolveRunOptions>[0], message: RegExp): void =>
-    assert.throws(() => resolveRunOptions(args, threadsFor), (error) => error instanceof ConfigError && message.test(error.message));
+    assert.throws(() => resolveRunOptions(args, threadsFor, machine), (error) => error instanceof ConfigError && message.test(error.message));
   refused({ concurrency: 0 }, /^--concurrency must be a positive integer, not 0$/);
   refused({ threads: 1.5 }, /^--threads must be a positive integer, not 1.5$/);
   refused({ timeLimitSeconds: 0 }, /^--time-limit must be a positive number, not 0$/);
   refused({ gpus: ['0', 'x'] }, /^--gpus takes device numbers such as 0,1, not 'x'$/);
+});
+
+test('--concurrency above the cores (or the GPUs given) is capped with one warning; above 1024 it is refused', () => {
+  const warnings: string[] = [];
+  const machine = { cores: 4, warn: (message: string) => warnings.push(message) };
+  const threadsFor = (concurrency: number): number => Math.max(1, Math.floor(4 / concurrency));
+  assert.deepEqual(resolveRunOptions({ concurrency: 4 }, threadsFor, machine), { concurrency: 4, threads: 1 });
+  assert.deepEqual(warnings, [], 'as many workers as cores is fine');
+  assert.deepEqual(resolveRunOptions({ concurrency: 1000 }, threadsFor, machine), { concurrency: 4, threads: 1 }, 'threads follow the capped count');
+  assert.deepEqual(warnings, ['--concurrency 1000 is more than the 4 cores of this machine: capped at 4 workers (more would only slow each other down)']);
+  warnings.length = 0;
+  assert.deepEqual(resolveRunOptions({ concurrency: 3, gpus: ['0', '1'] }, threadsFor, machine), { concurrency: 2, threads: 2, gpus: ['0', '1'] });
+  assert.match(warnings.join('\n'), /^--concurrency 3 is more than the 2 GPU\(s\) given with --gpus: one worker per GPU, 2 in all$/);
+  assert.throws(() => resolveRunOptions({ concurrency: 1025 }, threadsFor, machine), /^ConfigError: --concurrency must be at most 1,024, not 1025$/);
+});
+
+test('--name: 1 to 100 printable characters, checked with the run options', () => {
+  const threadsFor = (): number => 1;
+  const machine = { cores: 1, warn: () => {} };
+  for (const name of ['my search', 'fashion-mnist-fashion-reinforce-seed1', 'é'.repeat(100), 'дерево 🌲']) {
+    assert.doesNotThrow(() => resolveRunOptions({ name }, threadsFor, machine), name);
+  }
+  const refused = (name: string, message: RegExp): void =>
+    assert.throws(() => resolveRunOptions({ name }, threadsFor, machine), (error) => error instanceof ConfigError && message.test(error.message), JSON.stringify(name));
+  refused('', /^--name must not be empty, not ''$/);
+  refused('x'.repeat(101), /^--name must be at most 100 characters/);
+  refused('two\nlines', /^--name must be printable \(no control characters, newlines or escape sequences\), not 'two\\u000alines'$/);
+  refused('\u001b[31mred', /must be printable.*not '\\u001b\[31mred'$/);
+  refused('tab\there', /must be printable/);
+  refused('bidi\u202eevil', /must be printable/);
+  refused(' padded', /^--name must not start or end with a space/);
+});
+
+test('a validation split too small to rank is refused (5 per class, 20 at least), saying what to change; a resume keeps its split', () => {
+  const refused = (options: Parameters<typeof resolveSearchConfig>[0], message: string): void =>
+    assert.throws(() => resolveSearchConfig(options), (error) => error instanceof ConfigError && error.message === message);
+  const fashionRule = 'ranking architectures on fashion-mnist needs at least 50 (5 per class, and 20 at least)';
+  refused({ dataset: 'fashion-mnist', trainLimit: 5 }, `--train-limit 5 leaves 1 validation example (the validation set shrinks with it); ${fashionRule}: raise --train-limit to 450 or more, or give --val-limit 50`);
+  refused({ dataset: 'fashion-mnist', valLimit: 49 }, `--val-limit 49 gives 49 validation examples; ${fashionRule}: give --val-limit 50 or more`);
+  refused({ dataset: 'synthetic', valFraction: 0.01 }, "--val-fraction 0.01 of synthetic's 600 training examples leaves 6 validation examples; ranking architectures on synthetic needs at least 20 (5 per class, and 20 at least): raise --val-fraction to 0.04 or more");
+  assert.equal(resolveSearchConfig({ dataset: 'fashion-mnist', trainLimit: 450 }).trainLimit, 450, 'the suggested limit is enough');
+  assert.equal(resolveSearchConfig({ dataset: 'fashion-mnist', trainLimit: 5, valLimit: 50 }).valLimit, 50, 'so is the suggested --val-limit');
+  assert.equal(resolveSearchConfig({ dataset: 'synthetic', valFraction: 0.04 }).valFraction, 0.04);
+  assert.equal(resolveSearchConfig({ dataset: 'synthetic', trainLimit: 200 }).trainLimit, 200, 'the end-to-end tests\' proxy: 22 validation examples of 4 classes');
+  const old = { ...resolveSearchConfig({ dataset: 'fashion-mnist', trainLimit: 450 }), trainLimit: 5 };
+  assert.equal(resolveSearchConfig({}, old).trainLimit, 5, 'an experiment stored before the rule resumes');
 });

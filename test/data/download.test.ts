@@ -89,7 +89,8 @@ test('a corrupted download is refused, names the file and both checksums, and is
     return true;
   });
   assert.equal(server.requests.length, 1);
-  assert.deepEqual(fs.readdirSync(path.join(root, 'cifar100')), [], 'no archive, no partial file, nothing extracted');
+  assert.equal(fs.existsSync(path.join(root, 'cifar100')), false, 'no archive, no partial file, nothing extracted, and not the empty folder either');
+  assert.ok(fs.existsSync(root), 'the data root, which was there before, stays');
 });
 
 test('the published checksum applies without an override; HTTP errors and download:false are clear', async () => {
@@ -100,4 +101,27 @@ test('the published checksum applies without an override; HTTP errors and downlo
   await assert.rejects(loadDataset('cifar100', { dataDir: root, mirror: server.url, onProgress: () => {} }), /expected MD5 03b5dce01913d631647c71ecec9e9cb8/);
   await assert.rejects(loadDataset('cifar10', { dataDir: root, mirror: server.url, onProgress: () => {} }), /cannot download http:\/\/127\.0\.0\.1:\d+\/cifar10\/cifar-10-binary\.tar\.gz: HTTP 404/);
   await assert.rejects(loadDataset('mnist', { dataDir: root, download: false }), /dataset mnist not found \(looked in .*\); run 'nas datasets fetch mnist'/);
+});
+
+test('a failed download removes the folders it created, and only those; --data-dir on a file is one clear error', async () => {
+  const server = await serve({});
+  const parent = tempDir();
+  const root = path.join(parent, 'new', 'data');
+  await assert.rejects(fetchDataset('cifar100', { dataDir: root, mirror: server.url }), /HTTP 404/);
+  assert.deepEqual(fs.readdirSync(parent), [], 'new/data/cifar100 all removed: the fetch made them');
+  const kept = tempDir();
+  fs.mkdirSync(path.join(kept, 'cifar100'));
+  fs.writeFileSync(path.join(kept, 'cifar100', 'notes.txt'), 'mine');
+  await assert.rejects(fetchDataset('cifar100', { dataDir: kept, mirror: server.url }), /HTTP 404/);
+  assert.deepEqual(fs.readdirSync(path.join(kept, 'cifar100')), ['notes.txt'], 'a folder that was there stays');
+  const file = path.join(tempDir(), 'a-file');
+  fs.writeFileSync(file, 'not a folder');
+  for (const dataDir of [file, path.join(file, 'below')]) {
+    await assert.rejects(fetchDataset('cifar100', { dataDir, mirror: server.url }), (error: Error) => {
+      assert.ok(error instanceof DataError, String(error));
+      assert.equal(error.message, `cannot create the data folder ${path.join(dataDir, 'cifar100')}: ${file} is a file, not a folder (see --data-dir)`);
+      return true;
+    });
+  }
+  assert.equal(fs.readFileSync(file, 'utf8'), 'not a folder');
 });

@@ -5,7 +5,9 @@
  */
 export {
   positiveInteger,
+  positiveIntegerUpTo,
   nonNegativeInteger,
+  nonNegativeIntegerUpTo,
   positiveNumber,
   nonNegativeNumber,
   finiteNumber,
@@ -14,6 +16,8 @@ export {
   oneOf,
   choiceOf,
   text,
+  printableName,
+  MAX_NAME_LENGTH,
   trueOrFalse,
   jsonObject,
   deviceNumbers,
@@ -32,11 +36,12 @@ export {
   type PruneMode,
   type OptimizerName,
 } from './config.js';
-export { DEFAULT_SPACES } from './default-spaces.js';
+export { DEFAULT_SPACES, spaceProblem } from './default-spaces.js';
 export { SEARCH_OPTIONS, optionSpec, type SearchOptionSpec, type SearchOptionKey } from './table.js';
 export { checkOption, flagName, helpText, type OptionSpec, type Scope, type DescribedDefault, type PlainValue } from './spec.js';
 export { SEARCH_DEFAULTS, type SearchOptions, type RunArgs, type SearchCommandArgs, type GivenValue } from './derived.js';
 export { resolveSearchConfig } from './resolve.js';
 export { configDifferences } from './differences.js';
-export { resolveRunOptions, type RunOptions, type RunOptionArgs } from './run-options.js';
+export { resolveRunOptions, type RunOptions, type RunOptionArgs, type Machine } from './run-options.js';
+export { OPTION_BOUNDS } from './bounds.js';
 export { declareSearchOptions, searchInputFromArgs, type SearchInput } from './cli.js';

@@ -4,11 +4,13 @@ import type { SearchOptions } from './derived.js';
 import { resolveDataset, resolveSpace, resolveStrategyOptions } from './special-cases.js';
 import { checkOption, defaultValue, fixedDefault, isStored, type OptionSpec } from './spec.js';
 import { SEARCH_OPTIONS } from './table.js';
+import { checkValidationSplit } from './validation-split.js';
 
 /**
  * Checks every stored option and fills in defaults (or, when resuming, the stored experiment's values): a bad
- * value is a ConfigError (or SpaceError / DataError) naming the option. Reads the space file; touches nothing
- * else. `table` is the option table (a test may extend it).
+ * value is a ConfigError (or SpaceError / DataError) naming the option; so is, for a new experiment, a
+ * validation split too small to rank architectures. Reads the space file; touches nothing else. `table` is
+ * the option table (a test may extend it).
  */
 export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig, table: readonly OptionSpec[] = SEARCH_OPTIONS): SearchConfig {
   const { dataset, labelMode } = resolveDataset(options, base);
@@ -20,7 +22,10 @@ export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig,
     if (value !== undefined) resolved[spec.key] = checkOption(spec, value);
   }
   resolved.strategyOptions = resolveStrategyOptions(resolved.strategy as StrategyName, options, base);
-  return resolved as unknown as SearchConfig;
+  const config = resolved as unknown as SearchConfig;
+  // A resumed experiment keeps the split it was started with, whatever the rule was then.
+  if (!base) checkValidationSplit(config);
+  return config;
 }
 
 /** On resume: the stored value; one stored before its option existed is the option's fixed default. */

@@ -1,10 +1,11 @@
+import os from 'node:os';
 import type { RunArgs } from './derived.js';
 import { checkOption, fixedDefault } from './spec.js';
 import { optionSpec } from './table.js';
 
 /** Choices of one run of an experiment that do not change its results; never stored. */
 export interface RunOptions {
-  /** Trials trained at once: --concurrency, or one per GPU. */
+  /** Trials trained at once: --concurrency (at most the cores), or one per GPU. */
   concurrency: number;
   /** wasm threads in each worker. */
   threads: number;
@@ -14,19 +15,49 @@ export interface RunOptions {
   timeLimitSeconds?: number;
 }
 
-export type RunOptionArgs = Partial<Pick<RunArgs, 'concurrency' | 'threads' | 'gpus' | 'timeLimitSeconds'>>;
+export type RunOptionArgs = Partial<Pick<RunArgs, 'concurrency' | 'threads' | 'gpus' | 'timeLimitSeconds' | 'name'>>;
+
+/** What the concurrency cap needs from the machine; a parameter so that tests can pose as any machine. */
+export interface Machine {
+  cores: number;
+  warn: (message: string) => void;
+}
+
+const THIS_MACHINE: Machine = {
+  cores: os.availableParallelism(),
+  warn: (message) => process.stderr.write(`nas: warning: ${message}\n`),
+};
 
 /**
  * Checks the run options and fills in their defaults. `defaultThreads` shares the machine's cores out
  * between the workers (the trainer's threadsPerWorker); it is a parameter so that options never load the trainer.
+ * The name is only checked here: the experiment's plan decides it.
  */
-export function resolveRunOptions(args: RunOptionArgs, defaultThreads: (concurrency: number) => number): RunOptions {
+export function resolveRunOptions(args: RunOptionArgs, defaultThreads: (concurrency: number) => number, machine: Machine = THIS_MACHINE): RunOptions {
+  if (args.name !== undefined) checkOption(optionSpec('name'), args.name);
   const concurrencySpec = optionSpec('concurrency');
-  const checkedConcurrency = checkOption(concurrencySpec, args.concurrency ?? fixedDefault(concurrencySpec));
-  const concurrency = args.gpus?.length ? args.gpus.length : checkedConcurrency;
+  const asked = checkOption(concurrencySpec, args.concurrency ?? fixedDefault(concurrencySpec));
+  const gpus = args.gpus?.length ? checkOption(optionSpec('gpus'), args.gpus) : undefined;
+  const concurrency = cappedConcurrency(asked, gpus, machine);
   const threads = args.threads === undefined ? defaultThreads(concurrency) : checkOption(optionSpec('threads'), args.threads);
   const run: RunOptions = { concurrency, threads };
   if (args.timeLimitSeconds !== undefined) run.timeLimitSeconds = checkOption(optionSpec('timeLimitSeconds'), args.timeLimitSeconds);
-  if (args.gpus?.length) run.gpus = checkOption(optionSpec('gpus'), args.gpus);
+  if (gpus) run.gpus = gpus;
   return run;
+}
+
+/**
+ * One worker per GPU given; on the CPU, at most one per core. More workers than that only slow each other
+ * down (and each holds a copy of the data), while the best value depends on the machine: so a higher
+ * --concurrency is capped with a warning rather than refused, and the same command works on every machine.
+ */
+function cappedConcurrency(asked: number, gpus: string[] | undefined, machine: Machine): number {
+  if (gpus) {
+    if (asked > gpus.length) machine.warn(`--concurrency ${asked} is more than the ${gpus.length} GPU(s) given with --gpus: one worker per GPU, ${gpus.length} in all`);
+    return gpus.length;
+  }
+  const cores = Math.max(1, machine.cores);
+  if (asked <= cores) return asked;
+  machine.warn(`--concurrency ${asked} is more than the ${cores} cores of this machine: capped at ${cores} workers (more would only slow each other down)`);
+  return cores;
 }

@@ -1,4 +1,5 @@
 import { positiveInteger } from '../../checks.js';
+import { writeOut } from './stdout.js';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
 import { DATASET_NAMES, datasetInfo, type DatasetName } from '../../data/index.js';
@@ -12,6 +13,7 @@ import {
   type ArchCost,
   type Layer,
   type ProblemSpec,
+  type Shape3,
 } from '../../space/index.js';
 
 export interface ProblemArgs {
@@ -32,17 +34,18 @@ const DEFAULT_CLASSES = 10;
 /** --input / --classes / --dataset / --max-params / --max-macs, shared with `nas space show` and `nas space sample`. */
 export function problemOptions<T>(yargs: Argv<T>): Argv<T & ProblemArgs> {
   return yargs
-    .option('input', { type: 'string', describe: `Input shape HxWxC (default ${DEFAULT_INPUT}, or the dataset's)` })
-    .option('classes', { type: 'number', describe: `Number of classes (default ${DEFAULT_CLASSES}, or the dataset's)` })
+    .option('input', { type: 'string', describe: `Input shape HxWxC [default: the dataset's; for a shipped space, that of the datasets it is made for; else ${DEFAULT_INPUT}]` })
+    .option('classes', { type: 'number', describe: `Number of classes [default: the dataset's, or the space's as for --input; else ${DEFAULT_CLASSES}]` })
     .option('dataset', { choices: DATASET_NAMES, describe: 'Take input shape and class count from this dataset' })
     .option('max-params', { type: 'number', describe: 'Parameter cap' })
     .option('max-macs', { type: 'number', describe: 'Cap on multiply-accumulates per image' }) as Argv<T & ProblemArgs>;
 }
 
-export function problemFrom(args: ProblemArgs): ProblemSpec {
+/** The problem the options describe; `own` is what a space is made for, taken where --dataset does not say. */
+export function problemFrom(args: ProblemArgs, own: { input?: Shape3; classes?: number } = {}): ProblemSpec {
   const info = args.dataset ? datasetInfo(args.dataset) : undefined;
-  const input = args.input !== undefined ? parseShape(args.input) : (info?.inputShape ?? parseShape(DEFAULT_INPUT));
-  const classes = args.classes ?? info?.numClasses ?? DEFAULT_CLASSES;
+  const input = args.input !== undefined ? parseShape(args.input) : (info?.inputShape ?? own.input ?? parseShape(DEFAULT_INPUT));
+  const classes = args.classes ?? info?.numClasses ?? own.classes ?? DEFAULT_CLASSES;
   if (!Number.isInteger(classes) || classes < 2) throw new ConfigError(`--classes must be an integer of at least 2, not ${args.classes}`);
   const maxParams = positiveCap('--max-params', args['max-params']);
   const maxMacs = positiveCap('--max-macs', args['max-macs']);
@@ -67,10 +70,10 @@ const showCommand: CommandModule<ProblemArgs, ArchArgs> = {
   handler: (args) => {
     const { arch, problem, cost } = checked(args);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ arch, hash: archHash(arch), problem, ...cost }, null, 2)}\n`);
+      writeOut(`${JSON.stringify({ arch, hash: archHash(arch), problem, ...cost }, null, 2)}\n`);
       return;
     }
-    process.stdout.write(layerTable(arch, cost, problem));
+    writeOut(layerTable(arch, cost, problem));
   },
 };
 
@@ -81,7 +84,7 @@ const checkCommand: CommandModule<ProblemArgs, ArchArgs> = {
   handler: (args) => {
     const { arch, problem, cost } = checked(args);
     const summary = { ok: true, file: args.file, hash: archHash(arch), summary: describeArch(arch), params: cost.params, macs: cost.macs };
-    process.stdout.write(
+    writeOut(
       args.json
         ? `${JSON.stringify(summary)}\n`
         : `${args.file}: ok for input ${problem.input.join('x')}, ${problem.classes} classes: ${describeArch(arch)}, ` +

@@ -1,9 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { positiveInteger } from '../../checks.js';
 import { StoreError } from '../../errors.js';
-import { describeArch } from '../../space/index.js';
+import { archJson, describeArch } from '../../space/index.js';
 import { DEFAULT_DB_FILE, Store, type TrialRecord } from '../../store/index.js';
 import { count, percent, fixed, table } from '../progress/format.js';
+import { writeOut } from './stdout.js';
 
 interface BestArgs {
   experiment?: string;
@@ -32,11 +33,11 @@ export const bestCommand: CommandModule<object, BestArgs> = {
       const trials = store.trials.top(experiment.id, args['arch-only'] ? 1 : top);
       if (args['arch-only']) {
         if (trials.length === 0) throw new NoTrialsError(experiment.name);
-        process.stdout.write(`${JSON.stringify(trials[0]!.arch, null, 2)}\n`);
+        writeOut(`${archJson(trials[0]!.arch)}\n`);
       } else if (args.json) {
-        process.stdout.write(`${JSON.stringify(trials.map((t) => trialJson(t, experiment.name)), null, 2)}\n`);
+        writeOut(`${JSON.stringify(trials.map((t) => trialJson(t, experiment.name)), null, 2)}\n`);
       } else {
-        process.stdout.write(bestTable(experiment.name, trials));
+        writeOut(bestTable(experiment.name, trials));
       }
     } finally {
       store.close();

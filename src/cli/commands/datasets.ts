@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { writeOut } from './stdout.js';
 import { ConfigError } from '../../errors.js';
 import {
   DATASET_NAMES,
@@ -48,7 +49,7 @@ const fetchCommand: CommandModule<DataArgs, DataArgs & { name: DatasetName }> = 
   builder: (yargs) => datasetArgument(dataOptions(yargs)) as Argv<DataArgs & { name: DatasetName }>,
   handler: async (args) => {
     const dir = await fetchDataset(args.name, { dataDir: args['data-dir'], mirror: args['data-mirror'] });
-    process.stdout.write(`${args.name}: ${dir}\n`);
+    writeOut(`${args.name}: ${dir}\n`);
   },
 };
 
@@ -72,7 +73,7 @@ const showCommand: CommandModule<DataArgs, ShowArgs> = {
       throw new ConfigError(`--index must be an integer from 0 to ${set.count - 1} for ${args.name} ${args.split}, got ${args.index}`);
     }
     const example = describeExample(data, set, args);
-    process.stdout.write(args.json ? `${JSON.stringify(example)}\n` : humanExample(example));
+    writeOut(args.json ? `${JSON.stringify(example)}\n` : humanExample(example));
   },
 };
 
@@ -87,7 +88,7 @@ export const datasetsCommand: CommandModule<DataArgs, DataArgs & { json?: boolea
       .epilogue(WHERE),
   handler: async (args) => {
     const statuses = await Promise.all(DATASET_NAMES.map((name) => datasetStatus(name, args['data-dir'])));
-    process.stdout.write(args.json ? `${JSON.stringify(statuses, null, 2)}\n` : table(statuses));
+    writeOut(args.json ? `${JSON.stringify(statuses, null, 2)}\n` : table(statuses));
   },
 };
 

@@ -1,6 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_DB_FILE, Store } from '../../store/index.js';
 import { duration, fixed, table } from '../progress/format.js';
+import { writeOut } from './stdout.js';
+import { escapeControls } from '../../checks.js';
 
 interface ExperimentsArgs {
   json?: boolean;
@@ -20,14 +22,15 @@ export const experimentsCommand: CommandModule<object, ExperimentsArgs> = {
       const experiments = store.experiments.list();
       if (args.json) {
         const plain = experiments.map(({ config, ...rest }) => ({ ...rest, trialsTarget: config.trials, config }));
-        process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);
+        writeOut(`${JSON.stringify(plain, null, 2)}\n`);
         return;
       }
+      // Names stored before names had to be printable are shown escaped.
       const rows = experiments.map((e) => [
-        e.name,
+        escapeControls(e.name),
         e.status,
         e.dataset,
-        e.space,
+        escapeControls(e.space),
         e.strategy,
         String(e.seed),
         `${e.finished}/${String(e.config.trials)}`,
@@ -35,7 +38,7 @@ export const experimentsCommand: CommandModule<object, ExperimentsArgs> = {
         duration(e.wallSeconds),
         e.createdAt.slice(0, 19).replace('T', ' '),
       ]);
-      process.stdout.write(table(['name', 'status', 'dataset', 'space', 'strategy', 'seed', 'trials', 'best', 'wall', 'created'], rows));
+      writeOut(table(['name', 'status', 'dataset', 'space', 'strategy', 'seed', 'trials', 'best', 'wall', 'created'], rows));
     } finally {
       store.close();
     }

@@ -7,17 +7,20 @@ import { describeArch } from '../../space/index.js';
 import type { Argv } from 'yargs';
 import { DEFAULT_REPLAY_EPOCHS, REPLAY_RECIPE, trainFully, type FullTraining, type TrainingRecipe } from '../../app/full-training.js';
 import { BACKENDS } from '../../app/options/config.js';
-import { oneOf, positiveInteger, positiveNumber } from '../../checks.js';
+import { checkOption, optionSpec } from '../../app/options/index.js';
+import { oneOf, positiveNumber } from '../../checks.js';
+import { writableFolder } from './folders.js';
 import { DEFAULT_DB_FILE, type Store } from '../../store/index.js';
 import { ConfigError } from '../../errors.js';
 import type { BackendName, HyperParams } from '../../trainer/types.js';
-import { duration, fixed, percent } from '../progress/format.js';
+import { duration } from '../progress/format.js';
 import { evaluationReport } from '../progress/report.js';
+import { fullTrainingProgress } from '../progress/training-progress.js';
 
 const SCHEDULES: readonly HyperParams['schedule'][] = ['constant', 'cosine'];
 
 /**
- * Runs a full training (nas replay, nas train) with a line per epoch, then prints the test report (or with
+ * Runs a full training (nas replay, nas train) with its progress, then prints the test report (or with
  * json, one JSON object). A failed training sets exit code 1 with its reason.
  */
 export async function runFullTraining(store: Store, trialId: number | null, request: FullTraining, json: boolean): Promise<void> {
@@ -31,14 +34,10 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
         `for ${epochsLine(request.hyper)} (${recipeLine(request)}), then one evaluation on the test set\n`,
     );
   }
+  const progress = fullTrainingProgress(request, json);
   try {
-    const outcome = await trainFully(store, trialId, {
-      ...request,
-      signal: interrupt.signal,
-      onEpoch: (m) => {
-        if (!json) out.write(`epoch ${m.epoch}/${m.plannedEpochs ?? request.hyper.epochs}: train loss ${fixed(m.trainLoss, 3)}, train acc ${percent(m.trainAcc)}, ${duration(m.seconds)}\n`);
-      },
-    });
+    const outcome = await trainFully(store, trialId, { ...request, signal: interrupt.signal, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
+    progress.stop();
     if (!outcome.ok) {
       process.stderr.write(`nas: training failed: ${outcome.error}\n`);
       process.exitCode = 1;
@@ -53,6 +52,7 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
     out.write(`\n${evaluationReport(result.test!, classNames)}`);
     out.write(`model saved to ${result.modelPath ?? '(not saved)'}; recorded as replay ${replay.id} in ${store.file} (${duration(result.seconds)}, backend ${result.backend})\n`);
   } finally {
+    progress.stop();
     process.off('SIGINT', onSigint);
   }
 }
@@ -112,7 +112,7 @@ export function fullTrainingOptions<T>(yargs: Argv<T>, backendDefault: string, h
     .option('json', { type: 'boolean', describe: 'Print the result as JSON' }) as unknown as Argv<T & FullTrainingArgs>;
 }
 
-export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number; backend?: BackendName; trainLimit?: number; threads?: number; recipe: TrainingRecipe } {
+export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number; backend?: BackendName; trainLimit?: number; threads?: number; recipe: TrainingRecipe; modelsDir: string } {
   const labelSmoothing = args['label-smoothing'];
   if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new ConfigError(`--label-smoothing must be in [0, 1), not ${labelSmoothing}`);
   const weightDecay = args['weight-decay'];
@@ -126,12 +126,13 @@ export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number;
   };
   if (args['time-limit'] !== undefined) recipe.timeLimitSeconds = positiveNumber('--time-limit', args['time-limit']);
   if (args.lr !== undefined) recipe.learningRate = positiveNumber('--lr', args.lr);
-  if (args['batch-size'] !== undefined) recipe.batchSize = positiveInteger('--batch-size', args['batch-size']);
+  if (args['batch-size'] !== undefined) recipe.batchSize = checkOption(optionSpec('batchSize'), args['batch-size']);
   return {
     recipe,
-    threads: args.threads === undefined ? undefined : positiveInteger('--threads', args.threads),
-    epochs: positiveInteger('--epochs', args.epochs),
+    threads: args.threads === undefined ? undefined : checkOption(optionSpec('threads'), args.threads),
+    epochs: checkOption(optionSpec('epochs'), args.epochs),
     backend: args.backend === undefined ? undefined : (oneOf('--backend', args.backend, BACKENDS) as BackendName),
-    trainLimit: args['train-limit'] === undefined ? undefined : positiveInteger('--train-limit', args['train-limit']),
+    trainLimit: args['train-limit'] === undefined ? undefined : checkOption(optionSpec('trainLimit'), args['train-limit']),
+    modelsDir: writableFolder('--models-dir', args['models-dir']),
   };
 }

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { replayRequestOf } from '../../app/full-training.js';
 import { Store } from '../../store/index.js';
+import { checkStoredArch } from './stored-trial.js';
 import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from './full-training.js';
 
 interface ReplayArgs extends FullTrainingArgs {
@@ -20,7 +21,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     try {
       const trial = store.findTrial(args.trial);
       const experiment = store.experiments.byId(trial.experimentId)!;
-      const request = replayRequestOf(trial, experiment, { ...checked, modelsDir: args['models-dir'] });
+      checkStoredArch(trial, experiment.config);
+      const request = replayRequestOf(trial, experiment, checked);
       await runFullTraining(store, trial.id, request, args.json ?? false);
     } finally {
       store.close();

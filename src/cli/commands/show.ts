@@ -1,8 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import { describeArch } from '../../space/index.js';
+import { archJson, describeArch } from '../../space/index.js';
 import { DEFAULT_DB_FILE, Store } from '../../store/index.js';
 import { count, duration, fixed, percent, table } from '../progress/format.js';
 import { trialJson } from './best.js';
+import { writeOut } from './stdout.js';
 
 interface ShowArgs {
   trial: string;
@@ -28,7 +29,7 @@ export const showCommand: CommandModule<object, ShowArgs> = {
       if (args.json) {
         const replaySummaries = replays.map((r) => ({ id: r.id, epochs: r.epochs, testAcc: r.evaluation.accuracy, modelPath: r.modelPath, createdAt: r.createdAt }));
         const json = { ...trialJson(trial, experiment.name), budget: trial.budget, decisions: trial.decisions, epochHistory: epochs, replays: replaySummaries };
-        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        writeOut(`${JSON.stringify(json, null, 2)}\n`);
         return;
       }
       const lines = [
@@ -51,8 +52,8 @@ export const showCommand: CommandModule<object, ShowArgs> = {
         );
       }
       for (const r of replays) text.push(`replay ${r.id}: ${r.epochs} epochs, test accuracy ${percent(r.evaluation.accuracy, 2)}, model ${r.modelPath ?? '-'}\n`);
-      text.push(`ARCH JSON:\n${JSON.stringify(trial.arch, null, 2)}\n`);
-      process.stdout.write(text.join('\n'));
+      text.push(`ARCH JSON:\n${archJson(trial.arch)}\n`);
+      writeOut(text.join('\n'));
     } finally {
       store.close();
     }

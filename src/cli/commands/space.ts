@@ -10,10 +10,13 @@ import {
   listShippedSpaces,
   loadSpace,
   sampleDecisions,
+  type DecisionProcess,
   type ProblemSpec,
   type SpaceDefinition,
 } from '../../space/index.js';
+import { spaceProblem } from '../../app/options/default-spaces.js';
 import { problemFrom, problemOptions, type ProblemArgs } from './arch.js';
+import { writeLines, writeOut } from './stdout.js';
 
 interface SpaceArgs extends ProblemArgs {
   space: string;
@@ -29,7 +32,7 @@ const showCommand: CommandModule<ProblemArgs, SpaceArgs> = {
       .option('json', { type: 'boolean', describe: 'Print JSON' }) as Argv<SpaceArgs>,
   handler: (args) => {
     const space = loadSpace(args.space);
-    const problem = withSpaceCap(problemFrom(args), space, args);
+    const problem = withSpaceCap(problemFrom(args, spaceProblem(space.name)), space, args);
     const process_ = bindSpace(space, problem);
     const log10 = process_.log10Size?.() ?? NaN;
     const info = {
@@ -41,7 +44,7 @@ const showCommand: CommandModule<ProblemArgs, SpaceArgs> = {
       maxDecisions: process_.maxDecisions,
       log10Size: log10,
     };
-    process.stdout.write(args.json ? `${JSON.stringify(info, null, 2)}\n` : human(space, info));
+    writeOut(args.json ? `${JSON.stringify(info, null, 2)}\n` : human(space, info));
   },
 };
 
@@ -59,28 +62,32 @@ const sampleCommand: CommandModule<ProblemArgs, SampleArgs> = {
       .option('count', { type: 'number', default: 5, describe: 'How many candidates' })
       .option('seed', { type: 'string', default: '1', describe: 'Random seed' })
       .option('json', { type: 'boolean', describe: 'Print one JSON object per line: decisions, hash, candidate' }) as Argv<SampleArgs>,
-  handler: (args) => {
+  handler: async (args) => {
     positiveInteger('--count', args.count);
     const definition = loadSpace(args.space);
-    const problem = withSpaceCap(problemFrom(args), definition, args);
-    const space = bindSpace(definition, problem);
-    const random = seedrandom(args.seed);
-    for (let i = 0; i < args.count; i++) {
-      const decisions = sampleDecisions(space, random);
-      const candidate = space.decode(decisions);
-      const hash = space.hash(decisions);
-      if (args.json) {
-        process.stdout.write(`${JSON.stringify({ decisions, hash, candidate })}\n`);
-      } else if (candidate.kind === 'cell') {
-        process.stdout.write(`${hash}  ${candidate.arch}\n`);
-      } else {
-        const { params, macs } = inferCost(candidate.arch, problem.input, problem.classes);
-        const figures = `${params.toLocaleString('en-US').padStart(12)} params ${macs.toLocaleString('en-US').padStart(13)} MACs`;
-        process.stdout.write(`${hash}  ${figures}  ${describeArch(candidate.arch)}\n`);
-      }
-    }
+    const problem = withSpaceCap(problemFrom(args, spaceProblem(definition.name)), definition, args);
+    await writeLines(sampleLines(bindSpace(definition, problem), problem, args));
   },
 };
+
+/** The lines of `nas space sample`, made one at a time: --count may be far more than anyone reads. */
+function* sampleLines(space: DecisionProcess, problem: ProblemSpec, args: SampleArgs): Generator<string> {
+  const random = seedrandom(args.seed);
+  for (let i = 0; i < args.count; i++) {
+    const decisions = sampleDecisions(space, random);
+    const candidate = space.decode(decisions);
+    const hash = space.hash(decisions);
+    if (args.json) {
+      yield `${JSON.stringify({ decisions, hash, candidate })}\n`;
+    } else if (candidate.kind === 'cell') {
+      yield `${hash}  ${candidate.arch}\n`;
+    } else {
+      const { params, macs } = inferCost(candidate.arch, problem.input, problem.classes);
+      const figures = `${params.toLocaleString('en-US').padStart(12)} params ${macs.toLocaleString('en-US').padStart(13)} MACs`;
+      yield `${hash}  ${figures}  ${describeArch(candidate.arch)}\n`;
+    }
+  }
+}
 
 /** Without --max-macs, a space's own default MAC cap applies, as it does in `nas search`. */
 function withSpaceCap(problem: ProblemSpec, space: SpaceDefinition, args: ProblemArgs): ProblemSpec {
@@ -92,7 +99,7 @@ const listCommand: CommandModule<ProblemArgs, ProblemArgs> = {
   command: 'list',
   describe: 'List the shipped search spaces',
   handler: () => {
-    process.stdout.write(listShippedSpaces().map((name) => `${name}\n`).join(''));
+    writeOut(listShippedSpaces().map((name) => `${name}\n`).join(''));
   },
 };
 

@@ -3,7 +3,8 @@ import { DATASET_NAMES, datasetInfo } from '../../data/index.js';
 import type { DatasetName } from '../../data/types.js';
 import { trainModelName, withRecipe } from '../../app/full-training.js';
 import { OPTIMIZERS } from '../../app/options/config.js';
-import { nonNegativeInteger, oneOf } from '../../checks.js';
+import { oneOf } from '../../checks.js';
+import { checkOption, optionSpec } from '../../app/options/index.js';
 import { SEARCH_DEFAULTS } from '../../app/options/derived.js';
 import { searchHyperParams, trialSeed } from '../../evaluation/index.js';
 import { loadArchFile, validateArch } from '../../space/index.js';
@@ -41,10 +42,10 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     const checked = checkFullTrainingArgs(args);
     const d = SEARCH_DEFAULTS;
     const settings = { batchSize: d.batchSize, learningRate: d.learningRate, optimizer: oneOf('--optimizer', args.optimizer ?? d.optimizer, OPTIMIZERS) };
-    const seed = trialSeed(nonNegativeInteger('--seed', args.seed ?? d.seed), 0);
+    const seed = trialSeed(checkOption(optionSpec('seed'), args.seed ?? d.seed), 0);
     const defaults = searchHyperParams(settings, { budget: { epochs: checked.epochs }, seed });
     const hyper = withRecipe(defaults, checked.recipe, checked.epochs);
-    const valFraction = args['val-fraction'] ?? d.valFraction;
+    const valFraction = checkOption(optionSpec('valFraction'), args['val-fraction'] ?? d.valFraction);
     const store = Store.open(args.db, { create: true });
     try {
       await runFullTraining(
@@ -61,7 +62,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           trainLimit: checked.trainLimit,
           threads: checked.threads,
           backend: checked.backend ?? 'auto',
-          modelsDir: args['models-dir'],
+          modelsDir: checked.modelsDir,
           modelName: trainModelName(arch),
         },
         args.json ?? false,

@@ -3,6 +3,7 @@ import { describeArch } from '../../space/index.js';
 import { DEFAULT_DB_FILE, Store } from '../../store/index.js';
 import { count, duration, fixed, percent, table } from '../progress/format.js';
 import { trialJson } from './best.js';
+import { writeOut } from './stdout.js';
 
 interface TrialsArgs {
   experiment?: string;
@@ -24,7 +25,7 @@ export const trialsCommand: CommandModule<object, TrialsArgs> = {
       const experiment = store.findExperiment(args.experiment);
       const trials = store.trials.list(experiment.id);
       if (args.json) {
-        process.stdout.write(`${JSON.stringify(trials.map((t) => trialJson(t, experiment.name)), null, 2)}\n`);
+        writeOut(`${JSON.stringify(trials.map((t) => trialJson(t, experiment.name)), null, 2)}\n`);
         return;
       }
       const rows = trials.map((t) => [
@@ -38,7 +39,7 @@ export const trialsCommand: CommandModule<object, TrialsArgs> = {
         duration(t.durationSeconds),
         (typeof t.arch === 'string' ? t.arch : describeArch(t.arch)) + (t.error ? `  [${t.error.slice(0, 60)}]` : ''),
       ]);
-      process.stdout.write(
+      writeOut(
         `experiment ${experiment.name} (${experiment.status})\n` +
           table(['seq', 'id', 'status', 'reward', 'val acc', 'params', 'epochs', 'time', 'ARCH'], rows),
       );

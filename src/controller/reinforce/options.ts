@@ -1,5 +1,5 @@
-import { choiceOf, inHalfOpenUnit, nonNegativeNumber, positiveInteger, positiveNumber } from '../../checks.js';
-import { resolveOptions } from '../options.js';
+import { choiceOf, inHalfOpenUnit, nonNegativeNumber, positiveIntegerUpTo, positiveNumber } from '../../checks.js';
+import { MAX_CONTROLLER_BATCH, resolveOptions } from '../options.js';
 import { ADVANTAGE_MODES, type AdvantageMode } from './advantages.js';
 
 /** Defaults chosen on the NAS-Bench-201 CIFAR-10 table (see the README section "Controller options"). */
@@ -30,22 +30,28 @@ const REINFORCE_DEFAULTS = {
 
 export type ReinforceOptions = typeof REINFORCE_DEFAULTS;
 
+/**
+ * Upper bounds of the size options, far above any useful value (the defaults are 32, 1, 50 and 10): beyond
+ * them the LSTM, its updates or its state would exhaust memory or time (README: "Strategies and controller options").
+ */
+export const REINFORCE_BOUNDS = { hiddenSize: 1024, updateSteps: 100, historySize: 100_000, collapseWindow: 10_000 };
+
 const optionChecks = {
-  hiddenSize: positiveInteger,
+  hiddenSize: positiveIntegerUpTo(REINFORCE_BOUNDS.hiddenSize),
   learningRate: positiveNumber,
   lstmLearningRateScale: positiveNumber,
   baselineDecay: inHalfOpenUnit,
   entropyWeight: nonNegativeNumber,
-  batchSize: positiveInteger,
+  batchSize: positiveIntegerUpTo(MAX_CONTROLLER_BATCH),
   temperature: positiveNumber,
   tanhConstant: nonNegativeNumber,
   gradClip: nonNegativeNumber,
-  updateSteps: positiveInteger,
+  updateSteps: positiveIntegerUpTo(REINFORCE_BOUNDS.updateSteps),
   advantage: choiceOf(ADVANTAGE_MODES),
-  historySize: positiveInteger,
+  historySize: positiveIntegerUpTo(REINFORCE_BOUNDS.historySize),
   initRange: positiveNumber,
   collapseEntropy: nonNegativeNumber,
-  collapseWindow: positiveInteger,
+  collapseWindow: positiveIntegerUpTo(REINFORCE_BOUNDS.collapseWindow),
   repeats: choiceOf(['skip', 'once', 'learn'] as const),
 };
 

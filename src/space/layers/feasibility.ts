@@ -7,7 +7,7 @@
  * point of the frontier through that choice stay within both caps: exact, so no choice leads to a dead end. Only "relevant" fields (those that change shapes or parameter counts) are enumerated;
  * results are memoised per state, so each distinct question is answered once per bound process.
  */
-import { convParams, denseParams, outputSize } from '../cost.js';
+import { convParams, denseParams, MAX_TENSOR_VALUES, outputSize } from '../cost.js';
 import type { Pair, Padding, PoolKind, ProblemSpec } from '../types.js';
 import { STRIDE_IS_KERNEL, type CompiledKind, type CompiledSpace, type FollowKey } from './compile.js';
 
@@ -95,6 +95,7 @@ export class Lookahead {
     if (spec.type === 'FC') {
       const units = value(0) as number;
       const inputs = state.units || state.h * state.w * state.c;
+      if (inputs * units > MAX_TENSOR_VALUES) return null;
       return { params: denseParams(inputs, units, value(1) as boolean), macs: inputs * units, next: next(0, 0, 0, units) };
     }
     if (state.units) return null;
@@ -109,6 +110,7 @@ export class Lookahead {
     const [h, w] = spatial(state, kernel, value(2) as Pair, value(3) as Padding);
     if (h < 1 || w < 1) return null;
     const filters = value(0) as number;
+    if (Math.max(kernel[0] * kernel[1] * state.c, h * w) * filters > MAX_TENSOR_VALUES) return null;
     const macs = h * w * kernel[0] * kernel[1] * state.c * filters;
     return { params: convParams(kernel, state.c, filters, value(4) as boolean), macs, next: next(h, w, filters, 0) };
   }
@@ -116,6 +118,7 @@ export class Lookahead {
   /** The cost of stopping here: the T layer alone. */
   terminal(state: State): Frontier {
     const inputs = state.units || state.h * state.w * state.c;
+    if (inputs * this.problem.classes > MAX_TENSOR_VALUES) return [];
     return this.prune([this.point(denseParams(inputs, this.problem.classes, false), inputs * this.problem.classes)]);
   }
 
