@@ -74,8 +74,11 @@ function refined(failure: DatabaseFailure, file: string, context: FailureContext
 }
 
 function writable(file: string): boolean {
+  const folder = path.dirname(path.resolve(file));
+  // A folder that does not exist is why the open failed, not read-only media.
+  if (!fs.existsSync(folder)) return true;
   try {
-    fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK);
+    fs.accessSync(folder, fs.constants.W_OK);
     if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
     return true;
   } catch {
