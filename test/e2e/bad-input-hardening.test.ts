@@ -4,22 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { errors, listFiles, runCli, startCli, tmpDir, TINY_SPACE, type CliResult } from './cli.js';
+import { errors, listFiles, runCli, startCli, tmpDir, TINY_SPACE, type CliResult, assertOneLineError } from './cli.js';
 
 const FAKE = { NAS_TEST_EVALUATOR: 'fake' };
 const BASE = ['search', '--dataset', 'synthetic', '--space', TINY_SPACE, '--quiet'];
 const SEARCH = [...BASE, '--epochs', '1', '--trials', '2'];
 const GOOD_ARCH = JSON.stringify([{ type: 'C', num_output: 4, kernel_size: 3 }, { type: 'P', pool: 'global_avg' }]);
-
-function assertOneLineError(result: CliResult, pattern: RegExp): void {
-  assert.equal(result.code, 2, `exit code (stderr: ${result.stderr})`);
-  const lines = errors(result).split('\n');
-  assert.equal(lines.length, 1, `one line: ${errors(result)}`);
-  assert.match(lines[0]!, /^nas: error: /);
-  assert.match(lines[0]!, pattern);
-  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-  assert.doesNotMatch(result.stderr, /\u001b/, 'no escape sequence reaches the terminal');
-}
 
 /** Runs each command in `dir` and checks it is refused with one line, writing nothing there. */
 async function refusedWithoutWriting(dir: string, cases: [string[], RegExp][], env: Record<string, string> = {}): Promise<void> {

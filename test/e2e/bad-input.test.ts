@@ -2,18 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { errors, listFiles, runCli, tmpDir, TINY_SPACE, type CliResult } from './cli.js';
+import { errors, listFiles, runCli, tmpDir, TINY_SPACE, type CliResult, assertOneLineError } from './cli.js';
 
 const SEARCH = ['search', '--space', TINY_SPACE, '--epochs', '1', '--trials', '2'];
-
-function assertOneLineError(result: CliResult, pattern: RegExp): void {
-  assert.equal(result.code, 2, `exit code (stderr: ${result.stderr})`);
-  const lines = errors(result).split('\n');
-  assert.equal(lines.length, 1, `one line: ${errors(result)}`);
-  assert.match(lines[0]!, /^nas: error: /);
-  assert.match(lines[0]!, pattern);
-  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-}
 
 test('bad input is a one-line error with exit code 2 and writes nothing', async () => {
   const dir = tmpDir();

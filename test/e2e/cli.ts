@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,4 +58,15 @@ export function errors(result: CliResult): string {
 /** Every file under `dir`, relative, sorted (to show that nothing was written). */
 export function listFiles(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
+}
+
+/** A refusal as the CLI promises it: exit 2, one line `nas: error: ...` matching `pattern`, no stack, no escapes. */
+export function assertOneLineError(result: CliResult, pattern: RegExp): void {
+  assert.equal(result.code, 2, `exit code (stdout: ${result.stdout}, stderr: ${result.stderr})`);
+  const lines = errors(result).split('\n');
+  assert.equal(lines.length, 1, `one line: ${errors(result)}`);
+  assert.match(lines[0]!, /^nas: error: /);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  assert.doesNotMatch(result.stderr, /\u001b/, 'no escape sequence reaches the terminal');
 }

@@ -4,22 +4,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { errors, listFiles, runCli, tmpDir, TINY_SPACE, type CliResult } from './cli.js';
+import { errors, listFiles, runCli, tmpDir, TINY_SPACE, type CliResult, assertOneLineError } from './cli.js';
 
 const BASE = ['search', '--dataset', 'synthetic', '--space', TINY_SPACE, '--epochs', '1', '--trials', '2', '--quiet'];
 const FAKE = { NAS_TEST_EVALUATOR: 'fake' };
 const DEFAULT_NAME = 'synthetic-tiny-reinforce-seed1';
 /** Real training, as small as it gets: one trial, one epoch on 40 images, scored on 20. */
 const REAL = ['search', '--dataset', 'synthetic', '--space', TINY_SPACE, '--epochs', '1', '--trials', '1', '--train-limit', '40', '--val-limit', '20', '--batch-size', '8'];
-
-function assertOneLineError(result: CliResult, pattern: RegExp): void {
-  assert.equal(result.code, 2, `exit code (stdout: ${result.stdout}, stderr: ${result.stderr})`);
-  const lines = errors(result).split('\n');
-  assert.equal(lines.length, 1, `one line: ${errors(result)}`);
-  assert.match(lines[0]!, /^nas: error: /);
-  assert.match(lines[0]!, pattern);
-  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-}
 
 function experiments(file: string): { name: string; status: string; backend: string | null; config: string }[] {
   const db = new Database(file, { readonly: true });

@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { checkHealth, QUIET_MS } from '../../src/store/health.js';
 import { newLeaseHolder, retireLeaseHolder } from '../../src/store/index.js';
-import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.js';
+import { MIGRATIONS } from '../../src/store/schema.js';
 import { garbleRootPage } from './faults.js';
-import { newTrial, state, tmpFile, withExperiment } from './helpers.js';
+import { newTrial, schemaOneDatabase, state, tmpFile, withExperiment } from './helpers.js';
 
 /** checkHealth, behind `nas db check`: integrity, schema version, experiments left 'running' with no owner. */
 
@@ -72,17 +72,7 @@ test('a newer schema is reported, not refused; an older one is read as it is (a 
   assert.deepEqual(checkHealth(newer).schema, { version: MIGRATIONS.length + 1, known: MIGRATIONS.length });
 
   const older = tmpFile();
-  const old = new Database(older);
-  old.pragma('journal_mode = WAL');
-  old.exec(MIGRATIONS[0]!);
-  old.exec(`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
-            INSERT INTO schema_version VALUES (1, 'then');
-            INSERT INTO experiments (name, dataset, space, strategy, seed, config, status, created_at, updated_at)
-              VALUES ('old', 'synthetic', 'tiny', 'random', 1, '{}', 'running', 'then', 'then');
-            INSERT INTO trials (experiment_id, seq, batch, decisions, arch, hash, status, hyper, created_at, attempts)
-              VALUES (1, 1, 0, '[1]', '[]', 'h', 'running', '{}', 'then', 1);`);
-  old.pragma(`application_id = ${APPLICATION_ID}`);
-  old.close();
+  schemaOneDatabase(older, '{}');
   const report = checkHealth(older);
   assert.deepEqual(report.schema, { version: 1, known: MIGRATIONS.length });
   assert.deepEqual(report.running.map((e) => [e.name, e.stuck, e.runningTrials]), [['old', true, 1]]);

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.js';
 import { Store, type ControllerState, type NewTrial, type TrialBudget } from '../../src/store/index.js';
 
 export const BUDGET: TrialBudget = { epochs: 2, seed: 7 };
@@ -34,3 +36,18 @@ export const state = (batch: number, phase: 'asked' | 'told', consumed: number):
   strategy: 'random',
   state: new Uint8Array([batch, consumed]),
 });
+
+/** A database as the first schema wrote it: one experiment 'old' left running, with one running trial. */
+export function schemaOneDatabase(file: string, trialBudgetJson: string): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(MIGRATIONS[0]!);
+  db.exec(`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+           INSERT INTO schema_version VALUES (1, 'then');
+           INSERT INTO experiments (name, dataset, space, strategy, seed, config, status, created_at, updated_at)
+             VALUES ('old', 'synthetic', 'tiny', 'random', 1, '{}', 'running', 'then', 'then');
+           INSERT INTO trials (experiment_id, seq, batch, decisions, arch, hash, status, hyper, created_at, attempts)
+             VALUES (1, 1, 0, '[1]', '[]', 'h', 'running', '${trialBudgetJson}', 'then', 1);`);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  db.close();
+}

@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../src/errors.js';
-import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.js';
+import { MIGRATIONS } from '../../src/store/schema.js';
 import { Store, newLeaseHolder } from '../../src/store/index.js';
-import { newTrial, state, tmpFile, withExperiment } from './helpers.js';
+import { newTrial, schemaOneDatabase, state, tmpFile, withExperiment } from './helpers.js';
 
 /** The bytes of the database and of its -wal (null when there is none). */
 function bytesOf(file: string): { db: Buffer; wal: Buffer | null } {
@@ -149,17 +149,7 @@ test('writes through a read-only store throw and change nothing', () => {
 
 test('a reader opens a database at an older schema as it is: no migration, the new columns read as defaults', () => {
   const file = tmpFile();
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec(MIGRATIONS[0]!);
-  db.exec(`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
-           INSERT INTO schema_version VALUES (1, 'then');
-           INSERT INTO experiments (name, dataset, space, strategy, seed, config, status, created_at, updated_at)
-             VALUES ('old', 'synthetic', 'tiny', 'random', 1, '{}', 'running', 'then', 'then');
-           INSERT INTO trials (experiment_id, seq, batch, decisions, arch, hash, status, hyper, created_at, attempts)
-             VALUES (1, 1, 0, '[1]', '[]', 'h', 'running', '{"epochs":3,"seed":1,"batchSize":8}', 'then', 1);`);
-  db.pragma(`application_id = ${APPLICATION_ID}`);
-  db.close();
+  schemaOneDatabase(file, '{"epochs":3,"seed":1,"batchSize":8}');
   const before = bytesOf(file);
 
   const reader = Store.openReadOnly(file);
