@@ -1,3 +1,4 @@
+import { resumeCommand } from '../util/shell.js';
 import { ConfigError, StoreError } from '../errors.js';
 import type { ExperimentRecord, Store } from '../store/index.js';
 import { configDifferences, CONFIG_VERSION, type SearchConfig } from './options/index.js';
@@ -6,14 +7,7 @@ export function defaultExperimentName(config: Pick<SearchConfig, 'dataset' | 'sp
   return `${config.dataset}-${config.spaceDefinition.name}-${config.strategy}-seed${config.seed}`;
 }
 
-export function resumeCommand(name: string, dbFile: string): string {
-  const db = dbFile === 'results.db' ? '' : ` --db ${shellQuote(dbFile)}`;
-  return `nas search --resume --name ${shellQuote(name)}${db}`;
-}
-
-function shellQuote(text: string): string {
-  return /^[\w./:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
+export { resumeCommand } from '../util/shell.js';
 
 /** Which experiment a search creates, continues or resumes, with the config it runs under. */
 export interface ExperimentPlan {

@@ -1,3 +1,4 @@
+import { resumeCommand, shellQuote } from '../../util/shell.js';
 import type { Argv, CommandModule } from 'yargs';
 import { checkHealth, type HealthReport, type RunningExperiment } from '../../store/health.js';
 import { DEFAULT_DB_FILE } from '../../store/index.js';
@@ -61,7 +62,7 @@ function problemsOf(report: HealthReport): Problem[] {
 }
 
 function damageProblem(report: HealthReport): Problem {
-  const file = shellWord(report.file);
+  const file = shellQuote(report.file);
   const todo = report.indexesOnly
     ? `only indexes are damaged, the tables are whole: stop any nas search on it, rebuild them with sqlite3 ${file} REINDEX, and check again`
     : `restore ${file} from a backup, or start a new database (--db another file): nas cannot repair a damaged file`;
@@ -75,7 +76,7 @@ function stuckProblem(file: string, experiment: RunningExperiment): Problem {
     message:
       `experiment '${experiment.name}' is 'running', but no process runs it (${experiment.finished}/${experiment.trials} trials ` +
       `finished${leases}, last written ${experiment.lastWrite})`,
-    todo: `resume it: nas search --resume --name ${shellWord(experiment.name)}${file === DEFAULT_DB_FILE ? '' : ` --db ${shellWord(file)}`}`,
+    todo: `resume it: ${resumeCommand(experiment.name, file)}`,
   };
 }
 
@@ -97,8 +98,4 @@ function schemaLine({ version, known }: { version: number; known: number }): str
   if (version === known) return `${version}, current`;
   if (version > known) return `${version}, newer than this nas knows (${known})`;
   return `${version}, older than this nas's ${known}: the next nas search on it migrates it (readers read it as it is)`;
-}
-
-function shellWord(text: string): string {
-  return /^[\w./:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
