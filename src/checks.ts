@@ -18,6 +18,15 @@ export function positiveInteger(option: string, value: unknown): number {
  * A positive integer of at most `max`: the bound no sane run exceeds, so that a slip (1e12 for 1e2) is refused
  * at once instead of hanging or exhausting the machine.
  */
+/** An integer from 2 up to `max` (a reduction factor: 1 would keep everything). */
+export function integerFromTwoUpTo(max: number): Check<number> {
+  return (option, value) => {
+    const checked = positiveIntegerUpTo(max)(option, value);
+    if (checked < 2) throw new ConfigError(`${option} must be at least 2, not ${show(value)}`);
+    return checked;
+  };
+}
+
 export function positiveIntegerUpTo(max: number): Check<number> {
   return (option, value) => {
     const checked = positiveInteger(option, value);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createStrategy, restoreStrategy } from '../controller/index.js';
 import { trialSeed } from '../evaluation/index.js';
 import type { Evaluator } from '../evaluation/types.js';
-import { consecutiveFailures, medianPruner, NO_PRUNER, objectiveReward, runSearch, trialCount } from '../search/index.js';
+import { consecutiveFailures, medianPruner, NO_PRUNER, objectiveReward, runSearch, successiveHalvingPruner, trialCount } from '../search/index.js';
 import type { KillHook, Pruner, SearchDeps, SearchEvent, SearchSummary } from '../search/index.js';
 import type { ProblemSpec } from '../space/types.js';
 import { Store, type ExperimentRecord } from '../store/index.js';
@@ -134,10 +134,17 @@ function budgetOf(config: SearchConfig): SearchDeps['budget'] {
   return budget;
 }
 
+/** The pruner --prune names. */
+function prunerOf(config: SearchConfig): Pruner {
+  if (config.prune === 'median') return medianPruner(config.pruneMinTrials);
+  if (config.prune === 'halving') return successiveHalvingPruner({ eta: config.halvingEta, minEpochs: config.halvingMinEpochs });
+  return NO_PRUNER;
+}
+
 function policiesOf(config: SearchConfig, run: RunOptions, experiment: string, pruner: Pruner | undefined): SearchDeps['policies'] {
   return {
     target: trialCount(config.trials),
-    pruner: pruner ?? (config.prune === 'median' ? medianPruner(config.pruneMinTrials) : NO_PRUNER),
+    pruner: pruner ?? prunerOf(config),
     failures: consecutiveFailures(config.maxConsecutiveFailures, config.failureReward, experiment),
     reward: objectiveReward(config),
     timeLimitSeconds: run.timeLimitSeconds,

@@ -77,6 +77,9 @@ function onEpoch(ctx: RunContext, trial: TrialRecord, report: EpochReport): Epoc
   ctx.emit({ type: 'epoch', seq: trial.seq, trialId: trial.id, epochs, progress: ctx.progress.now(), ...report });
   ctx.kill('epoch');
   if (report.epoch >= epochs) return 'continue';
-  const history = { valAccAtEpoch: (epoch: number, beforeBatch: number) => store.trials.valAccAtEpoch(trial.experimentId, epoch, beforeBatch) };
+  const history = {
+    valAccAtEpoch: (epoch: number, beforeBatch: number) => store.trials.valAccAtEpoch(trial.experimentId, epoch, beforeBatch),
+    valAccReached: (epoch: number, beforeBatch: number) => store.trials.valAccAtEpoch(trial.experimentId, epoch, beforeBatch, ['completed', 'pruned']),
+  };
   return policies.pruner.shouldPrune({ seq: trial.seq, batch: trial.batch, epochs }, report, history) ? 'prune' : 'continue';
 }

@@ -115,14 +115,15 @@ export class Trials extends TrialLeases {
     return row && toTrialRecord(row);
   }
 
-  /** Validation accuracy at `epoch` of the completed trials of batches before `beforeBatch` (for pruning). */
-  valAccAtEpoch(experimentId: number, epoch: number, beforeBatch: number): number[] {
+  /** Validation accuracy at `epoch` of the trials of batches before `beforeBatch` with one of `statuses` (for pruning). */
+  valAccAtEpoch(experimentId: number, epoch: number, beforeBatch: number, statuses: readonly TrialStatus[] = ['completed']): number[] {
     const rows = this.db
       .prepare(
         `SELECT e.val_acc AS v FROM epochs e JOIN trials t ON t.id = e.trial_id
-         WHERE t.experiment_id = ? AND t.batch < ? AND t.status = 'completed' AND e.epoch = ? AND e.val_acc IS NOT NULL`,
+         WHERE t.experiment_id = ? AND t.batch < ? AND t.status IN (SELECT value FROM json_each(?)) AND e.epoch = ?
+           AND e.val_acc IS NOT NULL`,
       )
-      .all(experimentId, beforeBatch, epoch) as { v: number }[];
+      .all(experimentId, beforeBatch, JSON.stringify(statuses), epoch) as { v: number }[];
     return rows.map((row) => row.v);
   }
 

@@ -98,6 +98,8 @@ test('the defaults of a new experiment are those nas search has always had, unde
     costWeight: -0.07,
     prune: 'median',
     pruneMinTrials: 5,
+    halvingEta: 3,
+    halvingMinEpochs: 1,
     failureReward: 0,
     maxConsecutiveFailures: 5,
     backend: 'auto',
@@ -112,8 +114,17 @@ test('the defaults of a new experiment are those nas search has always had, unde
 const STORED_KEYS = [
   'dataset', 'dataDir', 'labelMode', 'space', 'spaceDefinition', 'strategy', 'strategyOptions', 'trials', 'seed', 'epochs', 'trainLimit',
   'valLimit', 'valFraction', 'batchSize', 'learningRate', 'optimizer', 'objective', 'paramTarget', 'costWeight', 'maxParams', 'maxMacs',
-  'prune', 'pruneMinTrials', 'failureReward', 'maxConsecutiveFailures', 'backend',
+  'prune', 'pruneMinTrials', 'failureReward', 'maxConsecutiveFailures', 'backend', 'halvingEta', 'halvingMinEpochs',
 ];
+
+test('a config stored before --prune halving existed resumes: its missing settings are their defaults, not changes', () => {
+  const { halvingEta, halvingMinEpochs, ...older } = resolveSearchConfig({ dataset: 'synthetic' });
+  assert.deepEqual([halvingEta, halvingMinEpochs], [3, 1]);
+  const resumed = resolveSearchConfig({}, older as SearchConfig);
+  assert.deepEqual([resumed.halvingEta, resumed.halvingMinEpochs], [3, 1]);
+  assert.deepEqual(configDifferences(older as SearchConfig, resumed), []);
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', prune: 'halving', halvingEta: 1 }), /^ConfigError: --halving-eta must be at least 2, not 1$/);
+});
 
 test('on resume the stored values win; a change to the experiment is refused, one to trials, backend or data-dir is not', () => {
   const stored = resolveSearchConfig({ dataset: 'synthetic', trials: 7, epochs: 2, seed: 3, backend: 'wasm', dataDir: '/d', controllerBatch: 4 });

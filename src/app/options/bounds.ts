@@ -17,5 +17,8 @@ export const OPTION_BOUNDS = {
   /** Seeds are 31-bit, as the trials' own seeds are. */
   seed: 2_147_483_647,
   pruneMinTrials: 100_000,
+  halvingEta: 100,
+  /** Epochs of a trial's first rung: no more than the epochs a trial may train. */
+  halvingMinEpochs: 10_000,
   maxConsecutiveFailures: 100_000,
 } as const;

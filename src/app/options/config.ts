@@ -8,12 +8,12 @@ export const CONFIG_VERSION = 1;
 
 export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type Objective = 'accuracy' | 'cost';
-export type PruneMode = 'median' | 'none';
+export type PruneMode = 'median' | 'halving' | 'none';
 export type OptimizerName = 'adam' | 'sgd';
 
 export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 export const OBJECTIVES: readonly Objective[] = ['accuracy', 'cost'];
-export const PRUNE_MODES: readonly PruneMode[] = ['median', 'none'];
+export const PRUNE_MODES: readonly PruneMode[] = ['median', 'halving', 'none'];
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
 
 /**
@@ -51,6 +51,9 @@ export interface SearchConfig {
   prune: PruneMode;
   /** Completed trials (of earlier batches) needed before the median pruner acts. */
   pruneMinTrials: number;
+  /** Successive halving (--prune halving): each rung keeps the top 1/eta; rungs at minEpochs x eta^k. */
+  halvingEta: number;
+  halvingMinEpochs: number;
   failureReward: number;
   maxConsecutiveFailures: number;
   backend: BackendName;

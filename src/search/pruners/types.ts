@@ -12,6 +12,8 @@ export interface PrunedTrial {
 export interface PruningHistory {
   /** Validation accuracy at `epoch` of the completed trials of batches before `beforeBatch`. */
   valAccAtEpoch(epoch: number, beforeBatch: number): number[];
+  /** The same for every trial of those batches that reached `epoch`: completed, or pruned at or after it. */
+  valAccReached(epoch: number, beforeBatch: number): number[];
 }
 
 /**
