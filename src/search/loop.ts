@@ -51,6 +51,7 @@ class SearchRun implements RunContext {
       target: this.deps.policies.target.total,
       requeued,
       dbFile: store.file,
+      timeLimitSeconds: this.deps.policies.timeLimitSeconds ?? null,
     });
     const unfollow = this.stops.follow(this.deps.signal);
     const strategy = this.loadStrategy();

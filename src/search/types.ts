@@ -66,7 +66,7 @@ export interface SearchProgress {
 }
 
 export type SearchEvent =
-  | { type: 'start'; experiment: string; resumed: boolean; done: number; target: number; requeued: number; dbFile: string }
+  | { type: 'start'; experiment: string; resumed: boolean; done: number; target: number; requeued: number; dbFile: string; timeLimitSeconds: number | null }
   | { type: 'trial-start'; seq: number; trialId: number; arch: string; hash: string; params: number | null; epochs: number; attempt: number }
   | ({ type: 'epoch'; seq: number; trialId: number; epochs: number; progress: SearchProgress } & EpochReport)
   /** Progress inside a trial's epoch (batches, images/s, ETAs), as often as the evaluator reports it. */

@@ -7,11 +7,11 @@ import { captured, manualClock, pace } from './helpers.js';
 
 const SEARCH = { done: 0, target: 20, etaSeconds: null };
 
-function renderer(mode: ProgressMode, tty = false) {
+function renderer(mode: ProgressMode, tty = false, timeLimitSeconds: number | null = null) {
   const out = captured({ tty });
   const clock = manualClock();
   const render = progressRenderer(mode, out, { now: clock.now, intervalMs: 15_000 });
-  render({ type: 'start', experiment: 'x', resumed: false, done: 0, target: 20, requeued: 0, dbFile: 'r.db' });
+  render({ type: 'start', experiment: 'x', resumed: false, done: 0, target: 20, requeued: 0, dbFile: 'r.db', timeLimitSeconds });
   for (const seq of [1, 2]) {
     render({ type: 'trial-start', seq, trialId: seq, arch: `C${seq}k3-FC16`, hash: 'h', params: 1000, epochs: 2, attempt: 1 });
   }
@@ -80,6 +80,13 @@ test('a long search gets one estimate, from the first settled pace of a trial', 
   render(progress(2, { runEtaSeconds: 7200 }));
   const estimates = out.text().split('\n').filter((line) => line.startsWith('estimate'));
   assert.deepEqual(estimates, ['estimate: about 10h02m for the 20 trials left at the pace of trial 1 (1h00m each on wasm with 2 threads, 2 at a time): use a GPU backend or --max-macs']);
+});
+
+test('under a time limit shorter than the trials left, the estimate says how many trials the limit leaves room for', () => {
+  const { out, render } = renderer('plain', false, 3 * 3600);
+  render(progress(1, { runEtaSeconds: 3600 }));
+  const estimates = out.text().split('\n').filter((line) => line.startsWith('estimate'));
+  assert.deepEqual(estimates, ['estimate: the time limit ends the search in about 3h00m, after about 5 of the 20 trials left at the pace of trial 1 (1h00m each on wasm with 2 threads, 2 at a time)']);
 });
 
 test('a short search gets no estimate', () => {

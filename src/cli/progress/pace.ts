@@ -64,11 +64,20 @@ export function trainingEstimate(pace: Pace, macsPerImage: number | null, timeLi
 }
 
 /** A search's remaining length at the pace of its first trial: `left` trials, `atOnce` at a time. */
-export function searchEstimate(pace: Pace, seq: number, left: number, atOnce: number): Estimate | null {
+export function searchEstimate(pace: Pace, seq: number, left: number, atOnce: number, secondsLeft = Infinity): Estimate | null {
   if (!settled(pace) || left <= 0) return null;
   const perTrial = pace.elapsedSeconds + pace.runEtaSeconds;
   const seconds = (perTrial * left) / Math.max(1, atOnce);
   const parallel = atOnce > 1 ? `, ${atOnce} at a time` : '';
+  if (secondsLeft < seconds) {
+    const fit = Math.floor((secondsLeft * Math.max(1, atOnce)) / perTrial);
+    return {
+      seconds: secondsLeft,
+      message:
+        `estimate: the time limit ends the search in about ${duration(secondsLeft)}, after about ${fit} of the ${left} trials left ` +
+        `at the pace of trial ${seq} (${duration(perTrial)} each${onBackend(pace)}${parallel})`,
+    };
+  }
   return {
     seconds,
     message:

@@ -27,24 +27,31 @@ export function progressRenderer(mode: ProgressMode, out: NodeJS.WritableStream 
   return mode === 'json' ? jsonRenderer(out, now, every) : textRenderer(mode, out, now, every);
 }
 
-/** The estimate from the first pace settled enough to measure, when the search looks long; asked once only. */
-function firstEstimate(): (event: ProgressEvent, atOnce: number) => Estimate | null {
+/**
+ * The estimate from the first pace settled enough to measure, when the search looks long; asked once only. It
+ * sees every event, to learn the run's time limit from its start.
+ */
+function firstEstimate(now: () => number): (event: SearchEvent, atOnce: number) => Estimate | null {
   let measured = false;
+  let deadline = Infinity;
   return (event, atOnce) => {
-    if (measured || !settled(event)) return null;
+    if (event.type === 'start' && event.timeLimitSeconds !== null) deadline = now() + event.timeLimitSeconds * 1000;
+    if (event.type !== 'progress' || measured || !settled(event)) return null;
     measured = true;
-    const estimate = searchEstimate(event, event.seq, event.progress.target - event.progress.done, atOnce);
+    const left = event.progress.target - event.progress.done;
+    const estimate = searchEstimate(event, event.seq, left, atOnce, Math.max(0, (deadline - now()) / 1000));
     return estimate && estimate.seconds > LONG_RUN_SECONDS ? estimate : null;
   };
 }
 
 function jsonRenderer(out: NodeJS.WritableStream, now: () => number, every: number): (event: SearchEvent) => void {
   const lastWritten = new Map<number, number>();
-  const estimate = firstEstimate();
+  const estimate = firstEstimate(now);
   const write = (value: object): void => {
     out.write(`${JSON.stringify(value)}\n`);
   };
   return (event) => {
+    if (event.type === 'start') estimate(event, 1);
     if (event.type === 'trial-start') lastWritten.set(event.seq, now());
     if (event.type === 'trial-end') lastWritten.delete(event.seq);
     if (event.type === 'progress') {
@@ -61,7 +68,7 @@ function jsonRenderer(out: NodeJS.WritableStream, now: () => number, every: numb
 function textRenderer(mode: Exclude<ProgressMode, 'json'>, out: NodeJS.WritableStream, now: () => number, every: number): (event: SearchEvent) => void {
   const state: SearchState = { running: new Map(), target: 0, done: 0, eta: null };
   const live = mode === 'tty';
-  const estimate = firstEstimate();
+  const estimate = firstEstimate(now);
   let lastWrite = now();
   const write = (line: string): void => {
     if (mode === 'quiet') return;
@@ -87,6 +94,7 @@ function textRenderer(mode: Exclude<ProgressMode, 'json'>, out: NodeJS.WritableS
   return (event) => {
     switch (event.type) {
       case 'start':
+        estimate(event, 1);
         state.target = event.target;
         state.done = event.done;
         write(
