@@ -5,3 +5,4 @@ export { FINISHED_STATUSES } from './trials.js';
 export type { OpenOptions } from './open.js';
 export type { ReadOnlyOptions } from './open-read-only.js';
 export { newLeaseHolder, retireLeaseHolder, leaseHasLapsed, type Lease, type LeaseHolder } from './leases.js';
+export type { EvaluatorCheckpoint } from './checkpoints.js';

@@ -117,4 +117,15 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE experiments ADD COLUMN backend TEXT;
   `,
+  // 4: an evaluator's state after a trial (the shared weights of --evaluator shared), the latest few per experiment.
+  `
+  CREATE TABLE evaluator_checkpoints (
+    experiment_id  INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    after_seq      INTEGER NOT NULL,
+    steps          INTEGER NOT NULL,
+    state          BLOB NOT NULL,
+    created_at     TEXT NOT NULL,
+    PRIMARY KEY (experiment_id, after_seq)
+  );
+  `,
 ];

@@ -1,4 +1,5 @@
 import type { Diagnostics } from '../controller/types.js';
+import { EvaluatorCheckpoints } from './checkpoints.js';
 import { ControllerLog } from './controller.js';
 import { Experiments } from './experiments.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
@@ -37,6 +38,7 @@ export class Store {
   readonly trials: Trials;
   readonly controller: ControllerLog;
   readonly replays: Replays;
+  readonly checkpoints: EvaluatorCheckpoints;
 
   private constructor(
     private readonly db: SqliteDatabase,
@@ -46,6 +48,7 @@ export class Store {
     this.trials = new Trials(db);
     this.controller = new ControllerLog(db);
     this.replays = new Replays(db);
+    this.checkpoints = new EvaluatorCheckpoints(db);
   }
 
   /** Opens (or with create, creates) a results database; a file that is not one is a StoreError, left untouched. */
