@@ -27,7 +27,7 @@ export async function evaluateBatch(ctx: RunContext, batch: TrialRecord[]): Prom
     return result;
   };
 
-  const dedup = new BatchDedup((hash, seq) => store.trials.evaluatedByHash(ctx.deps.experiment.id, hash, seq));
+  const dedup = new BatchDedup((hash, seq) => store.trials.evaluatedByHash(ctx.deps.experiment.id, hash, seq), ctx.deps.policies.dedup ?? true);
   const pending: Promise<Settled>[] = [];
   for (const trial of batch) {
     if (FINISHED_STATUSES.includes(trial.status)) continue;

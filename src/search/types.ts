@@ -19,6 +19,8 @@ export interface SearchPolicies {
   pruner: Pruner;
   failures: FailurePolicy;
   reward: RewardFunction;
+  /** Serve an architecture evaluated before from its stored result (default true); off where a score changes over time (shared weights). */
+  dedup?: boolean;
   /** Stop launching trials after this many seconds of this run; running ones finish. */
   timeLimitSeconds?: number;
 }

@@ -14,9 +14,13 @@ export type DuplicateSource =
 export class BatchDedup {
   private readonly first = new Map<string, { seq: number; result: Promise<Settled> }>();
 
-  constructor(private readonly evaluatedBefore: (hash: string, seq: number) => TrialRecord | undefined) {}
+  constructor(
+    private readonly evaluatedBefore: (hash: string, seq: number) => TrialRecord | undefined,
+    private readonly enabled = true,
+  ) {}
 
   sourceOf(trial: TrialRecord): DuplicateSource | null {
+    if (!this.enabled) return null;
     const original = this.evaluatedBefore(trial.hash, trial.seq);
     if (original) return { kind: 'stored', original };
     const inBatch = this.first.get(trial.hash);
