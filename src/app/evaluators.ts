@@ -2,6 +2,7 @@ import { createTrainingEvaluator } from '../evaluation/index.js';
 import type { Evaluator } from '../evaluation/types.js';
 import type { ProblemSpec } from '../space/types.js';
 import type { TrainerPool } from '../trainer/index.js';
+import { ConfigError } from '../errors.js';
 import type { SearchConfig } from './options/index.js';
 import { fakeEvaluatorFromEnv } from './test-hooks.js';
 
@@ -26,4 +27,18 @@ export function createEvaluator(config: SearchConfig, problem: ProblemSpec, pool
     },
     pool,
   );
+}
+
+/**
+ * --evaluator shared needs a layer space with a fixed number of slots (each slot's shared weights belong to its
+ * position); 'retrain' is set by nas for the second phase of a shared-weight search, never given.
+ */
+export function checkEvaluator(config: SearchConfig, given: SearchConfig | undefined): void {
+  if (given?.evaluator === 'retrain') throw new ConfigError('--evaluator must be train or shared (retrain is the second phase of a shared search, which nas starts itself)');
+  if (config.evaluator !== 'shared') return;
+  const space = config.spaceDefinition;
+  if (space.kind !== 'layers') throw new ConfigError(`--evaluator shared needs a layer space; '${space.name}' is a cell space (its table scores cells already)`);
+  if (space.minLayers !== space.maxLayers) {
+    throw new ConfigError(`--evaluator shared needs a space with a fixed number of slots (minLayers = maxLayers); '${space.name}' has ${space.minLayers} to ${space.maxLayers} layers (try --space fashion-oneshot)`);
+  }
 }

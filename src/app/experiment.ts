@@ -49,21 +49,23 @@ export function planExperiment(
 /** Writes the plan: creates the experiment, or stores the settings a run may change (e.g. --trials) and its backend. */
 export function applyExperiment(store: Store, plan: ExperimentPlan, backend: string | undefined): ExperimentRecord {
   const { config, existing } = plan;
-  if (!existing) {
-    return store.experiments.create({
-      name: plan.name,
-      dataset: config.dataset,
-      space: config.spaceDefinition.name,
-      strategy: config.strategy,
-      seed: config.seed,
-      config: { ...config },
-      configVersion: CONFIG_VERSION,
-      ...(backend === undefined ? {} : { backend }),
-    });
-  }
+  if (!existing) return createExperiment(store, plan.name, config, backend);
   if (JSON.stringify(storedConfig(existing)) !== JSON.stringify(config)) store.experiments.updateConfig(existing.id, { ...config });
   if (backend !== undefined) store.experiments.setBackend(existing.id, backend);
   return existing;
+}
+
+export function createExperiment(store: Store, name: string, config: SearchConfig, backend?: string): ExperimentRecord {
+  return store.experiments.create({
+    name,
+    dataset: config.dataset,
+    space: config.spaceDefinition.name,
+    strategy: config.strategy,
+    seed: config.seed,
+    config: { ...config },
+    configVersion: CONFIG_VERSION,
+    ...(backend === undefined ? {} : { backend }),
+  });
 }
 
 /** The experiment's stored config; one from a newer nas is refused rather than misread. */

@@ -7,7 +7,9 @@ import type { KillHook, Pruner, SearchDeps, SearchEvent, SearchSummary } from '.
 import type { ProblemSpec } from '../space/types.js';
 import { Store, type ExperimentRecord } from '../store/index.js';
 import { threadsPerWorker } from '../trainer/index.js';
-import { createEvaluator } from './evaluators.js';
+import { checkEvaluator, createEvaluator } from './evaluators.js';
+import { sharedEvaluatorFor } from './shared-evaluator.js';
+import { runSharedSearch, type SharedPhases } from './shared-search.js';
 import { applyExperiment, planExperiment, resumeCommand, type ExperimentPlan } from './experiment.js';
 import { resolveRunOptions, resolveSearchConfig, type RunOptions, type SearchConfig, type SearchOptions } from './options/index.js';
 import { preflight, type BackendInUse, type Preflight } from './preflight/index.js';
@@ -55,6 +57,7 @@ export async function startSearch(request: SearchRequest): Promise<SearchSummary
   const given = request.resume ? undefined : resolveSearchConfig(request.options);
   const resolveStored = (stored: SearchConfig): SearchConfig => resolveSearchConfig(request.options, stored);
   const plan = readPlan(request, given, resolveStored);
+  checkEvaluator(plan.config, given);
   const trains = request.createEvaluator === undefined && !process.env[FAKE_EVALUATOR_ENV];
   const checked = await preflight(plan.config, run, { dbFile: request.dbFile, trains });
   const backend = checked.proven?.backend;
@@ -68,11 +71,22 @@ export async function startSearch(request: SearchRequest): Promise<SearchSummary
     const { config } = current;
     const experiment = applyExperiment(store, current, backend?.text);
     evaluator = request.createEvaluator?.(checked.problem) ?? createEvaluator(config, checked.problem, checked.proven?.pool);
+    if (config.evaluator !== 'train') return await runSharedSearch(sharedPhases(request, run, store, checked, evaluator), experiment, config);
     return await runSearch(searchDeps(request, run, config, store, experiment, checked, evaluator));
   } finally {
     await (evaluator ?? checked.proven?.pool)?.close();
     store?.close();
   }
+}
+
+function sharedPhases(request: SearchRequest, run: RunOptions, store: Store, checked: Preflight, trainingEvaluator: Evaluator): SharedPhases {
+  return {
+    store,
+    depsFor: (experiment, config) => searchDeps(request, run, config, store, experiment, checked, trainingEvaluator),
+    sharedEvaluator: (experiment, config) => sharedEvaluatorFor(config, checked.problem, checked.process, store, experiment, run.threads * run.concurrency),
+    trainingEvaluator,
+    timeLimitSeconds: run.timeLimitSeconds,
+  };
 }
 
 /** The plan from the database as it is, read-only: a resume's stored settings are checked before anything changes. */

@@ -100,6 +100,12 @@ test('the defaults of a new experiment are those nas search has always had, unde
     pruneMinTrials: 5,
     halvingEta: 3,
     halvingMinEpochs: 1,
+    evaluator: 'train',
+    sharedSteps: 20,
+    sharedWarmup: 400,
+    sharedScoreImages: 1000,
+    retrainTop: 10,
+    sharedTimeShare: 0.75,
     failureReward: 0,
     maxConsecutiveFailures: 5,
     backend: 'auto',
@@ -115,7 +121,16 @@ const STORED_KEYS = [
   'dataset', 'dataDir', 'labelMode', 'space', 'spaceDefinition', 'strategy', 'strategyOptions', 'trials', 'seed', 'epochs', 'trainLimit',
   'valLimit', 'valFraction', 'batchSize', 'learningRate', 'optimizer', 'objective', 'paramTarget', 'costWeight', 'maxParams', 'maxMacs',
   'prune', 'pruneMinTrials', 'failureReward', 'maxConsecutiveFailures', 'backend', 'halvingEta', 'halvingMinEpochs',
+  'evaluator', 'sharedSteps', 'sharedWarmup', 'sharedScoreImages', 'retrainTop', 'sharedTimeShare',
 ];
+
+test('a config stored before --evaluator existed resumes as a search that trains every trial', () => {
+  const { evaluator, sharedSteps, sharedWarmup, sharedScoreImages, retrainTop, sharedTimeShare, ...older } = resolveSearchConfig({ dataset: 'synthetic' });
+  assert.deepEqual([evaluator, sharedSteps, sharedWarmup, sharedScoreImages, retrainTop, sharedTimeShare], ['train', 20, 400, 1000, 10, 0.75]);
+  const resumed = resolveSearchConfig({}, older as SearchConfig);
+  assert.equal(resumed.evaluator, 'train');
+  assert.deepEqual(configDifferences(older as SearchConfig, resumed), []);
+});
 
 test('a config stored before --prune halving existed resumes: its missing settings are their defaults, not changes', () => {
   const { halvingEta, halvingMinEpochs, ...older } = resolveSearchConfig({ dataset: 'synthetic' });

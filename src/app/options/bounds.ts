@@ -21,4 +21,7 @@ export const OPTION_BOUNDS = {
   /** Epochs of a trial's first rung: no more than the epochs a trial may train. */
   halvingMinEpochs: 10_000,
   maxConsecutiveFailures: 100_000,
+  sharedSteps: 100_000,
+  sharedWarmup: 10_000_000,
+  retrainTop: 1_000,
 } as const;

@@ -10,11 +10,14 @@ export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'c
 export type Objective = 'accuracy' | 'cost';
 export type PruneMode = 'median' | 'halving' | 'none';
 export type OptimizerName = 'adam' | 'sgd';
+/** 'retrain' marks the experiment that a shared-weight search creates for its phase 2; users choose train or shared. */
+export type EvaluatorName = 'train' | 'shared' | 'retrain';
 
 export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 export const OBJECTIVES: readonly Objective[] = ['accuracy', 'cost'];
 export const PRUNE_MODES: readonly PruneMode[] = ['median', 'halving', 'none'];
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
+export const EVALUATORS: readonly EvaluatorName[] = ['train', 'shared', 'retrain'];
 
 /**
  * What defines an experiment: stored with it, and the same on every resume except the settings whose
@@ -54,6 +57,13 @@ export interface SearchConfig {
   /** Successive halving (--prune halving): each rung keeps the top 1/eta; rungs at minEpochs x eta^k. */
   halvingEta: number;
   halvingMinEpochs: number;
+  /** How a proposal is scored: trained from scratch, or on shared weights (then the best retrained). */
+  evaluator: EvaluatorName;
+  sharedSteps: number;
+  sharedWarmup: number;
+  sharedScoreImages: number;
+  retrainTop: number;
+  sharedTimeShare: number;
   failureReward: number;
   maxConsecutiveFailures: number;
   backend: BackendName;

@@ -25,7 +25,7 @@ import {
   trueOrFalse,
 } from '../../checks.js';
 import { OPTION_BOUNDS as MAX } from './bounds.js';
-import { BACKENDS, OBJECTIVES, OPTIMIZERS, PRUNE_MODES } from './config.js';
+import { BACKENDS, EVALUATORS, OBJECTIVES, OPTIMIZERS, PRUNE_MODES } from './config.js';
 import { DEFAULT_SPACES } from './default-spaces.js';
 import type { OptionSpec } from './spec.js';
 
@@ -96,6 +96,18 @@ export const SEARCH_OPTIONS = [
     help: 'With --prune halving: each rung promotes the top 1/eta of the trials that reached it' },
   { flag: 'halving-min-epochs', key: 'halvingMinEpochs', type: 'number', scope: 'experiment', default: 1, check: positiveIntegerUpTo(MAX.halvingMinEpochs),
     help: 'With --prune halving: the first rung; the others at min-epochs x eta^k' },
+  { flag: 'evaluator', key: 'evaluator', type: 'string', scope: 'experiment', default: 'train', check: choiceOf(EVALUATORS),
+    help: 'train: every trial trains from scratch; shared: one weight-sharing network scores every proposal (ENAS; RSPS with --strategy random), then the top --retrain-top train from scratch (README: "Shared weights")' },
+  { flag: 'shared-steps', key: 'sharedSteps', type: 'number', scope: 'experiment', default: 20, check: positiveIntegerUpTo(MAX.sharedSteps),
+    help: "With --evaluator shared: training steps of the shared weights along each proposal's path, after it is scored" },
+  { flag: 'shared-warmup', key: 'sharedWarmup', type: 'number', scope: 'experiment', default: 400, check: nonNegativeIntegerUpTo(MAX.sharedWarmup),
+    help: 'With --evaluator shared: steps along uniformly drawn paths before the first proposal is scored' },
+  { flag: 'shared-score-images', key: 'sharedScoreImages', type: 'number', scope: 'experiment', default: 1000, check: positiveIntegerUpTo(MAX.examples),
+    help: 'With --evaluator shared: validation images each proposal is scored on (drawn anew for each)' },
+  { flag: 'retrain-top', key: 'retrainTop', type: 'number', scope: 'experiment', default: 10, check: positiveIntegerUpTo(MAX.retrainTop),
+    help: 'With --evaluator shared: distinct architectures with the best shared-weight scores that then train from scratch' },
+  { flag: 'shared-time-share', key: 'sharedTimeShare', type: 'number', scope: 'experiment', default: 0.75, check: inOpenUnit,
+    help: 'With --evaluator shared and --time-limit: the share of the time limit the shared-weight phase gets; retraining gets the rest' },
   { flag: 'failure-reward', key: 'failureReward', type: 'number', scope: 'experiment', default: 0, check: finiteNumber,
     help: 'Reward of a failed trial' },
   { flag: 'max-consecutive-failures', key: 'maxConsecutiveFailures', type: 'number', scope: 'experiment', default: 5, check: positiveIntegerUpTo(MAX.maxConsecutiveFailures),
