@@ -36,16 +36,19 @@ export async function runSharedSearch(phases: SharedPhases, experiment: Experime
     const evaluator = await phases.sharedEvaluator(parent, parentConfig);
     let stoppedBy: string | null = null;
     const base = phases.depsFor(parent, parentConfig);
+    // Phase 1 ending at its share of the time limit is done, not stopped: say so before the summary is printed.
     const onEvent = (event: SearchEvent) => {
       if (event.type === 'stopping') stoppedBy = event.reason;
+      if (event.type === 'end' && stoppedBy === 'time-limit') {
+        const message = `the shared-weight phase ended at its share of the time limit, after ${event.summary.finished} trials; retraining the best next`;
+        store.experiments.setStatus(parent.id, 'completed', message);
+        event = { ...event, summary: { ...event.summary, status: 'completed', message, resumeHint: null } };
+      }
       base.onEvent?.(event);
     };
     try {
       const summary = await runSearch({ ...base, evaluator, concurrency: 1, onEvent, policies: { ...base.policies, dedup: false, timeLimitSeconds: shareSeconds } });
       if (summary.status !== 'completed' && stoppedBy !== 'time-limit') return summary;
-      if (summary.status !== 'completed') {
-        store.experiments.setStatus(parent.id, 'completed', `the shared-weight phase ended at its share of the time limit, after ${summary.finished} trials`);
-      }
     } finally {
       await evaluator.close();
     }

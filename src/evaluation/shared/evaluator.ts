@@ -1,5 +1,5 @@
 import type { Arch } from '../../space/types.js';
-import type { EvaluationOutcome, EvaluationRequest, Evaluator } from '../types.js';
+import type { EvaluationHooks, EvaluationOutcome, EvaluationRequest, Evaluator } from '../types.js';
 import type { SharedSession } from './session.js';
 
 /** Where the shared weights are kept between trials: each checkpoint is the state after a trial's training. */
@@ -44,12 +44,7 @@ export function createSharedEvaluator(session: SharedSession, settings: SharedEv
       const arch = request.candidate.arch;
       try {
         bringTo(request.seq);
-        while (session.stepsDone < settings.warmupSteps) {
-          hooks.signal?.throwIfAborted();
-          const steps = Math.min(WARMUP_CHUNK, settings.warmupSteps - session.stepsDone);
-          session.train(settings.samplePath(`warmup:${session.stepsDone}`), steps);
-          await new Promise((resolve) => setImmediate(resolve));
-        }
+        await warmUp(session, settings, hooks);
         const score = session.score(arch, request.seed);
         const trained = session.train(arch, settings.stepsPerTrial);
         checkpoints.save(request.seq, session.stepsDone, session.save());
@@ -69,4 +64,32 @@ export function createSharedEvaluator(session: SharedSession, settings: SharedEv
       session.dispose();
     },
   };
+}
+
+/** The steps along uniformly drawn paths before the first score, in chunks, with progress (they take minutes). */
+async function warmUp(session: SharedSession, settings: SharedEvaluatorSettings, hooks: EvaluationHooks): Promise<void> {
+  const started = performance.now();
+  const firstStep = session.stepsDone;
+  while (session.stepsDone < settings.warmupSteps) {
+    hooks.signal?.throwIfAborted();
+    const steps = Math.min(WARMUP_CHUNK, settings.warmupSteps - session.stepsDone);
+    session.train(settings.samplePath(`warmup:${session.stepsDone}`), steps);
+    const seconds = (performance.now() - started) / 1000;
+    const perStep = seconds / (session.stepsDone - firstStep);
+    const left = (settings.warmupSteps - session.stepsDone) * perStep;
+    hooks.onProgress?.({
+      epoch: 1,
+      epochs: 1,
+      batch: session.stepsDone,
+      batches: settings.warmupSteps,
+      images: session.stepsDone * session.batchSize,
+      epochImages: settings.warmupSteps * session.batchSize,
+      imagesPerSecond: session.batchSize / perStep,
+      elapsedSeconds: seconds,
+      epochEtaSeconds: left,
+      runEtaSeconds: left,
+      backend: settings.backend,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

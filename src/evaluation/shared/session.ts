@@ -51,6 +51,10 @@ export class SharedSession {
     this.adam = new KeyedAdam({ learningRate: settings.learningRate });
   }
 
+  get batchSize(): number {
+    return this.settings.batchSize;
+  }
+
   get stepsDone(): number {
     return this.steps;
   }

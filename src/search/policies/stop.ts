@@ -33,7 +33,7 @@ export class StopConditions {
   shouldStop(): boolean {
     if (this.reason !== null) return true;
     if (this.secondsLeft > 0) return false;
-    this.stop('time-limit', `time limit of ${this.timeLimitSeconds} s reached`);
+    this.stop('time-limit', `time limit of ${Math.round(this.timeLimitSeconds!)} s reached`);
     return true;
   }
 
