@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Issue 21's comparison under one wall budget (45 minutes each, one at a time, same seed), on Fashion-MNIST with the
+# standard proxy (2 epochs on 8,000 training images, scored on 6,000 validation images), in the fashion-oneshot space:
+#   a: standard REINFORCE   b: shared-weight REINFORCE   c: RSPS (shared weights, random)   d: standard random search
+#   median / halving: --prune median and --prune halving on a standard REINFORCE search in the fashion space
+# Usage: bench/shared-compare.sh [RUN...] (default: a b c d median halving). A finished run is skipped (runs/compare21-RUN.done);
+# an unfinished one starts again from scratch, since its budget is wall time. After npm run build.
+# Report: node dist/bench/shared-compare/report.js runs/compare21.db
+set -u
+cd "$(dirname "$0")/.."
+mkdir -p runs
+BUDGET=${BUDGET:-2700}
+PROXY=(--dataset fashion-mnist --epochs 2 --train-limit 8000 --val-limit 6000 --seed 1 --trials 20000 --time-limit "$BUDGET")
+declare -A ARGS=(
+  [a]="--space fashion-oneshot --strategy reinforce"
+  [b]="--space fashion-oneshot --strategy reinforce --evaluator shared"
+  [c]="--space fashion-oneshot --strategy random --evaluator shared"
+  [d]="--space fashion-oneshot --strategy random"
+  [median]="--space fashion --max-macs 5000000 --strategy reinforce --prune median"
+  [halving]="--space fashion --max-macs 5000000 --strategy reinforce --prune halving"
+)
+for run in "${@:-a b c d median halving}"; do
+  for one in $run; do
+    [ -e "runs/compare21-$one.done" ] && { echo "$one: done already"; continue; }
+    db="runs/compare21-$one.db"
+    rm -f "$db" "$db-wal" "$db-shm"
+    date -u +"%F %T start $one"
+    # shellcheck disable=SC2086
+    node dist/src/cli/main.js search "${PROXY[@]}" ${ARGS[$one]} --name "compare21-$one" --db "$db" > "runs/compare21-$one.log" 2>&1
+    rc=$?
+    date -u +"%F %T end $one rc $rc"
+    [ "$rc" -eq 0 ] && date -u +"%F %T" > "runs/compare21-$one.done"
+  done
+done
