@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Issue 25: the Fashion-MNIST proof, second design. Every run uses both cores and runs alone; any run may be spread
+# over several sessions (searches resume with the same command; replays continue from their per-epoch checkpoint).
+#
+#   experiments/fashion-proof/run-v2.sh search S    strategy S's 60-minute search (reinforce, random or shared)
+#   experiments/fashion-proof/run-v2.sh replay S    replay the best trial of S's search (120 minutes of training)
+#   experiments/fashion-proof/run-v2.sh baseline    train the hand-designed ARCH with the same recipe and budget
+#   experiments/fashion-proof/run-v2.sh report      each run's best validation reward and test accuracy
+#
+# Run from the repository root after `npm ci && npm run build`. Results go to runs/fashion-proof-v2.db (not
+# committed); DB=path overrides it. A search's --time-limit counts one run: when a session ends mid-search, give
+# the next run what is left (SEARCH_BUDGET_S=seconds). Replays need no such care: the same command continues from
+# the last finished epoch, and --time-limit is checked against the training time already spent.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+NAS=(node dist/src/cli/main.js)
+DB=${DB:-runs/fashion-proof-v2.db}
+mkdir -p runs
+
+SEARCH_BUDGET_S=${SEARCH_BUDGET_S:-3600}
+# The proxy of issue 7 (2 epochs on 8,000 images, scored on all 6,000 validation images), in the v2 space: room for
+# batch-normalised, residual networks of up to 30M MACs per image.
+SEARCH=(search --dataset fashion-mnist --space fashion-v2 --epochs 2 --train-limit 8000 --val-limit 6000 --seed 1
+        --trials 20000 --time-limit "$SEARCH_BUDGET_S" --db "$DB")
+# The recipe every replay gets, the hand-designed baseline's included: all 60,000 training images, cosine decay, the
+# dataset's augmentation, label smoothing 0.1, test-time flip, both cores, up to 60 epochs within 120 minutes.
+REPLAY_BUDGET_S=${REPLAY_BUDGET_S:-7200}
+RECIPE=(--dataset fashion-mnist --epochs 60 --time-limit "$REPLAY_BUDGET_S" --augment --tta --label-smoothing 0.1 --db "$DB")
+
+best_of() {
+  "${NAS[@]}" best --experiment "$1" --json --db "$DB" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].id))'
+}
+
+case "${1:-}" in
+  search)
+    case "${2:?reinforce, random or shared}" in
+      reinforce) "${NAS[@]}" "${SEARCH[@]}" --strategy reinforce --controller-options '{"repeats": "skip"}' --name v2-reinforce ;;
+      random) "${NAS[@]}" "${SEARCH[@]}" --strategy random --name v2-random ;;
+      # The shared-weight search needs a space of fixed slots: fashion-oneshot, then its top 10 trained as above.
+      shared) "${NAS[@]}" "${SEARCH[@]/fashion-v2/fashion-oneshot}" --strategy reinforce --evaluator shared --name v2-shared ;;
+      *) echo "search: reinforce, random or shared" >&2; exit 2 ;;
+    esac
+    ;;
+  replay)
+    strategy=${2:?reinforce, random or shared}
+    experiment="v2-$strategy"; [[ $strategy == shared ]] && experiment="v2-shared-retrain"
+    "${NAS[@]}" replay "$(best_of "$experiment")" "${RECIPE[@]:2}"
+    ;;
+  baseline)
+    "${NAS[@]}" train --arch experiments/archs/fashion-handmade.json "${RECIPE[@]}"
+    ;;
+  report)
+    "${NAS[@]}" experiments --db "$DB"
+    ;;
+  *)
+    sed -n '2,9p' "$0"
+    exit 2
+    ;;
+esac
