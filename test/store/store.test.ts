@@ -18,7 +18,7 @@ test('a new database gets the schema, WAL journal and the nas application id; re
   assert.equal(db.pragma('application_id', { simple: true }), 0x6e617331);
   assert.deepEqual(db.prepare('SELECT version FROM schema_version').all(), MIGRATIONS.map((_, i) => ({ version: i + 1 })));
   const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
-  assert.deepEqual(tables, ['controller_states', 'controller_updates', 'epochs', 'experiments', 'replays', 'schema_version', 'trials']);
+  assert.deepEqual(tables, ['controller_states', 'controller_updates', 'epochs', 'evaluator_checkpoints', 'experiments', 'replays', 'schema_version', 'trials']);
   db.close();
 });
 
