@@ -76,7 +76,8 @@ describe('the shared-weight network', () => {
     shared.dispose();
   });
 
-  it('resumes from a checkpoint exactly where an uninterrupted run would be', () => {
+  it('resumes from a checkpoint exactly where an uninterrupted run would be, and leaves no tensor behind', () => {
+    const tensorsBefore = tf.memory().numTensors;
     const paths = Object.values(PATHS).map((layers) => parseArch(layers) as Arch);
     const straight = session();
     paths.forEach((arch) => straight.train(arch, 4));
@@ -91,5 +92,6 @@ describe('the shared-weight network', () => {
     for (const arch of paths) assert.deepEqual(resumed.score(arch, 2), straight.score(arch, 2));
     straight.dispose();
     resumed.dispose();
+    assert.equal(tf.memory().numTensors, tensorsBefore);
   });
 });

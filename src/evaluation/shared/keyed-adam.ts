@@ -98,11 +98,10 @@ export class KeyedAdam {
     for (const [name, saved] of state) {
       const shape = shapes.get(name);
       if (!shape) throw new Error(`KeyedAdam: saved moments for an unknown variable ${name}`);
-      this.moments.set(name, {
-        m: tf.variable(tf.tensor(saved.m, shape), false),
-        v: tf.variable(tf.tensor(saved.v, shape), false),
-        t: tf.variable(tf.tensor(saved.t, shape), false),
-      });
+      const values = [saved.m, saved.v, saved.t].map((array) => tf.tensor(array, shape));
+      const [m, v, t] = values.map((value) => tf.variable(value, false));
+      this.moments.set(name, { m: m!, v: v!, t: t! });
+      tf.dispose(values); // each variable holds its own reference to the data
     }
   }
 

@@ -89,12 +89,14 @@ export class Supernet {
   /** Puts in a weight, e.g. from a checkpoint (replacing the variable if it exists). */
   setVariable(name: string, values: Float32Array, shape: number[]): void {
     const existing = this.variables.get(name);
+    const value = tf.tensor(values, shape);
     if (existing && existing.shape.join() === shape.join()) {
-      existing.assign(tf.tensor(values, shape));
-      return;
+      existing.assign(value);
+    } else {
+      existing?.dispose();
+      this.variables.set(name, tf.variable(value, true, this.prefix + name));
     }
-    existing?.dispose();
-    this.variables.set(name, tf.variable(tf.tensor(values, shape), true, this.prefix + name));
+    value.dispose(); // the variable holds its own reference to the data
   }
 
   /** The shared-weight name of a tfjs variable name (as tf.variableGrads keys its gradients). */
