@@ -1,0 +1,93 @@
+/**
+ * One panel measurement on the tfjs side, in its own process (the wasm thread count is fixed per process):
+ * training steps through the trainer's own loop (trainModel: its batches, model, label-smoothed loss, fused
+ * Adam, dropout reseeding, one step at a time), then the validation pass (evaluate: forward only, batches of
+ * 256). Prints one JSON line. Run by panel.ts; it imports only what commit 6329618 already had, so that the
+ * same file can be built in a worktree of that commit for the "before" column.
+ *
+ *   node dist/bench/throughput/panel-worker.js --arch ARCH.json --input 28x28x1 --threads 1 --steps 10
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../../src/trainer/backends/index.js';
+import { buildModel, evaluate, hyperParams, trainModel } from '../../src/trainer/index.js';
+import { parseArch, parseShape } from '../../src/space/index.js';
+import type { ImageSet, Normalisation } from '../../src/data/index.js';
+
+const { values: options } = parseArgs({
+  options: {
+    arch: { type: 'string' },
+    input: { type: 'string', default: '28x28x1' },
+    classes: { type: 'string', default: '10' },
+    threads: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '64' },
+    steps: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    'label-smoothing': { type: 'string', default: '0.1' },
+    'eval-batches': { type: 'string', default: '4' },
+  },
+});
+if (options.arch === undefined) throw new Error('--arch ARCH.json is required');
+const arch = parseArch(JSON.parse(fs.readFileSync(options.arch, 'utf8')));
+const input = parseShape(options.input);
+const classes = Number(options.classes);
+const batch = Number(options.batch);
+const steps = Number(options.steps);
+const warmup = Number(options.warmup);
+const evalBatches = Number(options['eval-batches']);
+const EVAL_BATCH = 256;
+if (warmup === 0) throw new Error('--warmup must be at least 1 (the clock starts at the end of the last warm-up step)');
+
+const selected = await selectBackend('wasm', { threads: Number(options.threads) });
+const { tf } = selected;
+
+/** Random images (uniform bytes) and labels: the cost of a step does not depend on the pixels. */
+function randomSet(count: number, seed: number): ImageSet {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const images = new Uint8Array(count * input[0] * input[1] * input[2]);
+  for (let i = 0; i < images.length; i++) images[i] = Math.floor(next() * 256);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) labels[i] = Math.floor(next() * classes);
+  return { images, labels, count, shape: input };
+}
+
+const norm: Normalisation = { mean: new Array(input[2]).fill(0.5), std: new Array(input[2]).fill(0.25) };
+const indices = (count: number) => Int32Array.from({ length: count }, (_, i) => i);
+
+const model = buildModel(arch, input, classes, { seed: 1 });
+const trainSet = randomSet(batch * (warmup + steps), 1);
+const hyper = hyperParams({ epochs: 1, batchSize: batch, labelSmoothing: Number(options['label-smoothing']), seed: 1 });
+// The clock starts when the last warm-up step has finished and stops after the last step: the steps timed
+// include the trainer's own work between them (making the batch, the learning rate, dropout seeds, setImmediate).
+let timedFrom = 0;
+let cpuFrom = process.cpuUsage();
+let timedTo = 0;
+let cpuTo = process.cpuUsage();
+let done = 0;
+const run = await trainModel(model, { train: { set: trainSet, indices: indices(trainSet.count) }, norm, classes }, hyper, {
+  onStep: () => {
+    done += 1;
+    if (done === warmup) { timedFrom = performance.now(); cpuFrom = process.cpuUsage(); }
+    if (done === warmup + steps) { timedTo = performance.now(); cpuTo = process.cpuUsage(cpuFrom); }
+  },
+});
+if (done !== warmup + steps) throw new Error(`the trainer ran ${done} steps, not ${warmup + steps} (status ${run.status})`);
+const trainSeconds = (timedTo - timedFrom) / 1000;
+
+// Inference: one warm-up batch, then evalBatches batches of 256, through the trainer's validation pass.
+const evalSet = randomSet(EVAL_BATCH * evalBatches, 2);
+evaluate(model, { set: evalSet, indices: indices(EVAL_BATCH) }, norm, classes);
+const evalStart = performance.now();
+evaluate(model, { set: evalSet, indices: indices(evalSet.count) }, norm, classes);
+const evalSeconds = (performance.now() - evalStart) / 1000;
+model.dispose();
+
+console.log(JSON.stringify({
+  side: 'tfjs',
+  backend: selected.notes.join('; '),
+  threads: Number(options.threads),
+  train: { steps, seconds: trainSeconds, cpuSeconds: (cpuTo.user + cpuTo.system) / 1e6, imagesPerSecond: (steps * batch) / trainSeconds },
+  infer: { images: evalSet.count, seconds: evalSeconds, imagesPerSecond: evalSet.count / evalSeconds },
+  tensors: tf.memory().numTensors,
+}));
