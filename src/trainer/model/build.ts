@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, Arch, ConvLayer, DenseLayer, Layer, PoolLayer, Shape3 } from '../../space/types.js';
 import { ArchError } from '../../errors.js';
+import { batchNormalization } from './batch-norm-layer.js';
 import { kernelInitializer } from './initializers.js';
 import { SeedStream } from './seeds.js';
 
@@ -90,7 +91,7 @@ class ModelBuilder {
       useBias: !layer.batch_norm,
       kernelInitializer: this.kernelInitializer(layer.activation),
     }), this.current);
-    if (layer.batch_norm) x = this.apply(tf.layers.batchNormalization(), x);
+    if (layer.batch_norm) x = this.apply(batchNormalization(), x);
     if (layer.skip_from !== null) x = this.apply(tf.layers.add(), [x, this.skipSource(layer.skip_from, index, x)]);
     const dropOut = deferredDropout(layer, next) ? 0 : layer.drop_out;
     this.pendingDropout = layer.drop_out - dropOut;
@@ -119,7 +120,7 @@ class ModelBuilder {
       useBias: !layer.batch_norm,
       kernelInitializer: this.kernelInitializer(layer.activation),
     }), this.flattened(this.current));
-    if (layer.batch_norm) x = this.apply(tf.layers.batchNormalization(), x);
+    if (layer.batch_norm) x = this.apply(batchNormalization(), x);
     return this.activationAndDropout(x, layer.activation, layer.drop_out);
   }
 

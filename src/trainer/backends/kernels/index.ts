@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamUpdateConfig } from './adam-update.js';
 import { batchMatMulOverride } from './batch-mat-mul.js';
+import { batchNormGradientConfig, batchNormKernelConfigs } from './batch-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { fusedMatMulOverride } from './fused-mat-mul.js';
@@ -12,7 +13,9 @@ import { sumOverride } from './sum.js';
 import { tileOverride } from './tile.js';
 
 /** Kernels written here from scratch (replacing the package's version where it has one). */
-const NEW_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig, adamUpdateConfig];
+const NEW_KERNELS: tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig, adamUpdateConfig, ...batchNormKernelConfigs,
+];
 
 /** Kernels that take over some cases from the package's own version and hand it the rest. */
 const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
@@ -32,6 +35,8 @@ const originals = new Map<string, tf.KernelConfig>();
  */
 export function registerWasmTrainingKernels(): string[] {
   for (const config of NEW_KERNELS) replaceKernel(config);
+  // Gradients are looked up by kernel name on every backend; this kernel exists on wasm only.
+  tf.registerGradient(batchNormGradientConfig);
   for (const [name, override] of Object.entries(OVERRIDES)) {
     const original = originals.get(name) ?? tf.getKernel(name, 'wasm');
     if (original === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel to extend`);

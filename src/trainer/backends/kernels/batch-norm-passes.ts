@@ -1,0 +1,130 @@
+/**
+ * The two kinds of pass over an activation [rows, C] (channels last) that batch-norm training needs: per-channel
+ * sums, and a per-channel affine map. SIMD loops (batch-norm-simd.ts) where C is a multiple of 4, plain
+ * JavaScript over heap views otherwise. Sums are kept in float64 (SIMD: float32 over blocks of rows, folded).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdLoops, SUM_BLOCK_ROWS, withScratch, type SimdLoops } from './batch-norm-simd.js';
+
+export interface ChannelSums {
+  /** sum of g per channel */
+  g: Float64Array;
+  /** sum of g d per channel */
+  gd: Float64Array;
+}
+
+function address(wasm: BackendWasm, t: tf.TensorInfo): number {
+  return (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
+}
+
+/** The heap's current buffer (a new one after the heap grew). */
+function heap(wasm: BackendWasm): ArrayBufferLike {
+  return (wasm as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer;
+}
+
+function loopsFor(wasm: BackendWasm, x: tf.TensorInfo): SimdLoops | null {
+  const c = x.shape[x.shape.length - 1];
+  return c % 4 === 0 && c > 0 && x.shape.every((n) => n > 0) ? simdLoops(wasm) : null;
+}
+
+/**
+ * With `dy`: g = dy, d = x - center. Without: g = d = x - center. `center` is a [C] tensor, or null for x's
+ * first row (a shift that keeps the sums of squares from cancelling; the caller adds it back).
+ */
+export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.TensorInfo | null, dy?: tf.TensorInfo): ChannelSums {
+  const c = x.shape[x.shape.length - 1];
+  const loops = loopsFor(wasm, x);
+  if (loops === null) return channelSumsInJs(wasm, x, center, dy);
+  const rows = (wasm.typedArrayFromHeap(x) as Float32Array).length / c;
+  const cb = 4 * c;
+  return withScratch(wasm, 24 * c, (scratch) => {
+    const acc32 = scratch;
+    const acc64 = scratch + 8 * c;
+    // Views only after the allocation: it may have grown the heap.
+    new Float32Array(heap(wasm), acc32, 2 * c).fill(0);
+    new Float64Array(heap(wasm), acc64, 2 * c).fill(0);
+    const xAt = address(wasm, x);
+    const centerAt = center === null ? xAt : address(wasm, center);
+    const dyAt = dy === undefined ? 0 : address(wasm, dy);
+    for (let row = 0; row < rows; row += SUM_BLOCK_ROWS) {
+      const count = Math.min(SUM_BLOCK_ROWS, rows - row);
+      if (dy === undefined) loops.moments(xAt + row * cb, count, cb, centerAt, acc32, acc64);
+      else loops.gradientSums(dyAt + row * cb, xAt + row * cb, count, cb, centerAt, acc32, acc64);
+    }
+    const sums = new Float64Array(heap(wasm), acc64, 2 * c);
+    return { g: sums.slice(0, c), gd: sums.slice(c) };
+  });
+}
+
+function channelSumsInJs(wasm: BackendWasm, x: tf.TensorInfo, center: tf.TensorInfo | null, dy?: tf.TensorInfo): ChannelSums {
+  const c = x.shape[x.shape.length - 1];
+  const xs = wasm.typedArrayFromHeap(x) as Float32Array;
+  const shift = Float64Array.from(center === null ? xs.subarray(0, c) : (wasm.typedArrayFromHeap(center) as Float32Array));
+  const g = new Float64Array(c);
+  const gd = new Float64Array(c);
+  if (dy === undefined) {
+    for (let i = 0; i < xs.length; i += c) {
+      for (let ch = 0; ch < c; ch++) {
+        const d = xs[i + ch] - shift[ch];
+        g[ch] += d;
+        gd[ch] += d * d;
+      }
+    }
+  } else {
+    const dys = wasm.typedArrayFromHeap(dy) as Float32Array;
+    for (let i = 0; i < xs.length; i += c) {
+      for (let ch = 0; ch < c; ch++) {
+        g[ch] += dys[i + ch];
+        gd[ch] += dys[i + ch] * (xs[i + ch] - shift[ch]);
+      }
+    }
+  }
+  return { g, gd };
+}
+
+/** x's first row (the shift channelSums uses when `center` is null). */
+export function firstRow(wasm: BackendWasm, x: tf.TensorInfo): Float64Array {
+  const c = x.shape[x.shape.length - 1];
+  return Float64Array.from((wasm.typedArrayFromHeap(x) as Float32Array).subarray(0, c));
+}
+
+/** out = a u + b v + k per channel (b and v may be left out). */
+export function affineRows(
+  wasm: BackendWasm, out: tf.TensorInfo, u: tf.TensorInfo, a: Float64Array, k: Float64Array, v?: tf.TensorInfo, b?: Float64Array,
+): void {
+  const c = out.shape[out.shape.length - 1];
+  const loops = loopsFor(wasm, out);
+  if (loops === null) {
+    affineRowsInJs(wasm, out, u, a, k, v, b);
+    return;
+  }
+  const rows = (wasm.typedArrayFromHeap(out) as Float32Array).length / c;
+  withScratch(wasm, 12 * c, (scratch) => {
+    const coefficients = new Float32Array(heap(wasm), scratch, 3 * c);
+    coefficients.set(a, 0);
+    if (b === undefined) coefficients.fill(0, c, 2 * c);
+    else coefficients.set(b, c);
+    coefficients.set(k, 2 * c);
+    const uAt = address(wasm, u);
+    loops.affine(uAt, v === undefined ? uAt : address(wasm, v), address(wasm, out), rows, 4 * c, scratch, scratch + 4 * c, scratch + 8 * c);
+  });
+}
+
+function affineRowsInJs(
+  wasm: BackendWasm, out: tf.TensorInfo, u: tf.TensorInfo, a: Float64Array, k: Float64Array, v?: tf.TensorInfo, b?: Float64Array,
+): void {
+  const c = out.shape[out.shape.length - 1];
+  const target = wasm.typedArrayFromHeap(out) as Float32Array;
+  const us = wasm.typedArrayFromHeap(u) as Float32Array;
+  if (v === undefined || b === undefined) {
+    for (let i = 0; i < us.length; i += c) {
+      for (let ch = 0; ch < c; ch++) target[i + ch] = a[ch] * us[i + ch] + k[ch];
+    }
+    return;
+  }
+  const vs = wasm.typedArrayFromHeap(v) as Float32Array;
+  for (let i = 0; i < us.length; i += c) {
+    for (let ch = 0; ch < c; ch++) target[i + ch] = a[ch] * us[i + ch] + b[ch] * vs[i + ch] + k[ch];
+  }
+}
