@@ -1,3 +1,5 @@
+import { DATASET_NAMES } from '../data/registry.js';
+import { createQueueEvaluator, experimentKey } from '../dispatch/index.js';
 import { createTrainingEvaluator } from '../evaluation/index.js';
 import type { Evaluator } from '../evaluation/types.js';
 import type { ProblemSpec } from '../space/types.js';
@@ -10,13 +12,15 @@ import { fakeEvaluatorFromEnv } from './test-hooks.js';
  * Which evaluator serves a search: the fake when a test asks for it through the environment, else training from
  * scratch in the trainer's worker pool (layer spaces), the pool whose backend the preflight proved.
  */
-export function createEvaluator(config: SearchConfig, problem: ProblemSpec, pool: TrainerPool | undefined): Evaluator {
+export function createEvaluator(config: SearchConfig, problem: ProblemSpec, pool: TrainerPool | undefined, queue?: QueueTarget): Evaluator {
+  if (queue) return queueEvaluator(config, queue);
   const fake = fakeEvaluatorFromEnv(problem);
   if (fake) return fake;
   if (pool === undefined) throw new Error('a search that trains needs the pool that its preflight proved');
   return createTrainingEvaluator(
     {
       dataset: config.dataset,
+      ...(config.datasetDescriptor ? { datasetDescriptor: config.datasetDescriptor } : {}),
       dataDir: config.dataDir,
       labelMode: config.labelMode,
       valFraction: config.valFraction,
@@ -40,5 +44,42 @@ export function checkEvaluator(config: SearchConfig, given: SearchConfig | undef
   if (space.kind !== 'layers') throw new ConfigError(`--evaluator shared needs a layer space; '${space.name}' is a cell space (its table scores cells already)`);
   if (space.minLayers !== space.maxLayers) {
     throw new ConfigError(`--evaluator shared needs a space with a fixed number of slots (minLayers = maxLayers); '${space.name}' has ${space.minLayers} to ${space.maxLayers} layers (try --space fashion-oneshot)`);
+  }
+}
+
+/** Where a search with --queue sends its trials: the queue, and the experiment its jobs belong to. */
+export interface QueueTarget {
+  url: string;
+  experiment: { id: number; name: string; createdAt: string };
+  /** Re-attached jobs, ignored duplicates, Redis lost and back (default: a line on stderr). */
+  onNotice?: (message: string) => void;
+}
+
+/** The trials go to `nas worker`s through the queue (src/dispatch); this process only proposes and commits. */
+function queueEvaluator(config: SearchConfig, queue: QueueTarget): Evaluator {
+  return createQueueEvaluator({
+    url: queue.url,
+    experiment: { key: experimentKey(queue.experiment), name: queue.experiment.name },
+    training: {
+      dataset: config.dataset,
+      ...(config.labelMode === undefined ? {} : { labelMode: config.labelMode }),
+      valFraction: config.valFraction,
+      splitSeed: config.seed,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      optimizer: config.optimizer,
+    },
+    onNotice: queue.onNotice ?? ((message) => void process.stderr.write(`nas: queue: ${message}\n`)),
+  });
+}
+
+/** --queue sends trials that train from scratch on a named dataset, which each worker reads from its own data folder. */
+export function checkQueueUse(config: SearchConfig, queue: string | undefined): void {
+  if (queue === undefined) return;
+  if (config.evaluator !== 'train') {
+    throw new ConfigError(`--queue sends trials that train from scratch; --evaluator ${config.evaluator} scores them in this process (drop one of the two)`);
+  }
+  if (!(DATASET_NAMES as readonly string[]).includes(config.dataset)) {
+    throw new ConfigError(`--queue needs a named dataset (${DATASET_NAMES.join(', ')}), which each worker reads from its own data folder; '${config.dataset}' is a path on this machine`);
   }
 }

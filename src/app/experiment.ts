@@ -1,10 +1,13 @@
 import { resumeCommand } from '../util/shell.js';
 import { ConfigError, StoreError } from '../errors.js';
 import type { ExperimentRecord, Store } from '../store/index.js';
-import { configDifferences, CONFIG_VERSION, type SearchConfig } from './options/index.js';
+import path from 'node:path';
+import { configDifferences, CONFIG_VERSION, configVersionOf, type SearchConfig } from './options/index.js';
 
-export function defaultExperimentName(config: Pick<SearchConfig, 'dataset' | 'spaceDefinition' | 'strategy' | 'seed'>): string {
-  return `${config.dataset}-${config.spaceDefinition.name}-${config.strategy}-seed${config.seed}`;
+/** DATASET-SPACE-STRATEGY-seedSEED; the user's own data goes by its folder's or file's name (within the name's 100 characters). */
+export function defaultExperimentName(config: Pick<SearchConfig, 'dataset' | 'datasetDescriptor' | 'spaceDefinition' | 'strategy' | 'seed'>): string {
+  const dataset = config.datasetDescriptor ? path.basename(config.dataset).replace(/\p{C}/gu, '_').trim().slice(0, 40) || 'data' : config.dataset;
+  return `${dataset}-${config.spaceDefinition.name}-${config.strategy}-seed${config.seed}`;
 }
 
 export { resumeCommand } from '../util/shell.js';
@@ -63,7 +66,7 @@ export function createExperiment(store: Store, name: string, config: SearchConfi
     strategy: config.strategy,
     seed: config.seed,
     config: { ...config },
-    configVersion: CONFIG_VERSION,
+    configVersion: configVersionOf(config),
     ...(backend === undefined ? {} : { backend }),
   });
 }

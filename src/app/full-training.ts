@@ -1,15 +1,18 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fetchDataset } from '../data/index.js';
-import type { DatasetName } from '../data/types.js';
+import type { DatasetDescriptor } from '../data/custom/types.js';
 import { ConfigError } from '../errors.js';
 import { archHash } from '../space/index.js';
 import type { Arch } from '../space/types.js';
 import { searchHyperParams } from '../evaluation/index.js';
 import type { ReplayRecord, Store, TrialRecord } from '../store/index.js';
-import { createTrainerPool } from '../trainer/index.js';
+import { checkpointEpochs, createTrainerPool } from '../trainer/index.js';
 import type { BackendName, BatchProgress, EpochMetrics, HyperParams, TrainerPool, TrainResult } from '../trainer/types.js';
 import type { SearchConfig } from './options/index.js';
 import { FAKE_EVALUATOR_ENV } from './test-hooks.js';
+import { exportTrainedModel } from './model-export.js';
 
 export const DEFAULT_REPLAY_EPOCHS = 20;
 
@@ -32,7 +35,9 @@ export function withRecipe(hyper: HyperParams, recipe: TrainingRecipe, epochs: n
 
 export interface FullTraining {
   arch: Arch;
-  dataset: DatasetName;
+  /** A shipped dataset's name, or the path of the user's own data with its descriptor (checked before training). */
+  dataset: string;
+  datasetDescriptor?: DatasetDescriptor;
   dataDir?: string;
   labelMode?: string;
   hyper: HyperParams;
@@ -50,6 +55,8 @@ export interface FullTraining {
   onEpoch?: (metrics: EpochMetrics) => void;
   /** Progress inside an epoch (batches, images/s, ETAs), a few times a second at most. */
   onProgress?: (progress: BatchProgress) => void;
+  /** Called before training when a checkpoint of this same training holds `epochsDone` epochs, which are not trained again. */
+  onResume?: (epochsDone: number) => void;
   signal?: AbortSignal;
 }
 
@@ -60,8 +67,11 @@ export type FullTrainingOutcome = { ok: true; result: TrainResult; replay: Repla
  * (tfjs LayersModel format) and records the replay, linked to its trial when there is one.
  */
 export async function trainFully(store: Store, trialId: number | null, request: FullTraining): Promise<FullTrainingOutcome> {
-  await fetchDataset(request.dataset, { dataDir: request.dataDir });
+  await fetchDataset(request.dataset, { dataDir: request.dataDir, descriptor: request.datasetDescriptor });
   const trainer = createReplayTrainer(request);
+  const checkpoint = checkpointOf(request);
+  const epochsDone = checkpointEpochs(checkpoint.file, checkpoint.key);
+  if (epochsDone > 0) request.onResume?.(epochsDone);
   try {
     const modelPath = path.resolve(request.modelsDir, request.modelName);
     const outcome = await trainer.run(
@@ -70,6 +80,7 @@ export async function trainFully(store: Store, trialId: number | null, request: 
         hyper: request.hyper,
         data: {
           dataset: request.dataset,
+          ...(request.datasetDescriptor ? { datasetDescriptor: request.datasetDescriptor } : {}),
           dataDir: request.dataDir,
           labelMode: request.labelMode,
           valFraction: request.valFraction,
@@ -78,23 +89,27 @@ export async function trainFully(store: Store, trialId: number | null, request: 
           useTestSet: true,
         },
         saveModelTo: modelPath,
+        checkpoint,
       },
       { onEpoch: (metrics) => (request.onEpoch?.(metrics), 'continue'), onProgress: request.onProgress, signal: request.signal },
     );
     if (!outcome.ok) return { ok: false, error: `${outcome.cause}: ${outcome.error}` };
     const result = outcome.result;
     if (result.status === 'nan' || !result.test) return { ok: false, error: `the loss became NaN after epoch ${result.epochs}` };
+    // The saved model gets its normalisation baked in, labels.json and preprocessing.json; the record keeps the last two.
+    const exported = await exportTrainedModel(request, result);
     const replay = store.replays.record({
       trialId,
       arch: request.arch,
       dataset: request.dataset,
       epochs: result.epochs,
-      settings: { ...request.hyper },
+      settings: { ...request.hyper, ...exported },
       evaluation: result.test,
       modelPath: result.modelPath ?? null,
       backend: result.backend,
       seconds: result.seconds,
     });
+    fs.rmSync(checkpoint.file, { force: true });
     return { ok: true, result, replay };
   } finally {
     await trainer.close();
@@ -119,6 +134,7 @@ export function replayRequestOf(
     modelsDir: overrides.modelsDir,
     modelName: `${safeName(experiment.name)}-trial${trial.seq}-${stamp()}`,
   };
+  if (config.datasetDescriptor !== undefined) request.datasetDescriptor = config.datasetDescriptor;
   if (config.dataDir !== undefined) request.dataDir = config.dataDir;
   if (config.labelMode !== undefined) request.labelMode = config.labelMode;
   if (overrides.trainLimit !== undefined) request.trainLimit = overrides.trainLimit;
@@ -136,6 +152,16 @@ function safeName(name: string): string {
 
 function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+}
+
+/**
+ * Where a full training keeps its state after every epoch: a file under the models folder named by what the training
+ * is (ARCH, hyperparameters, data), so that the same command run again continues it, and any other starts afresh.
+ */
+function checkpointOf(request: FullTraining): { file: string; key: string } {
+  const { arch, hyper, dataset, dataDir, labelMode, valFraction, splitSeed, trainLimit } = request;
+  const key = createHash('sha256').update(JSON.stringify({ arch, hyper, dataset, dataDir, labelMode, valFraction, splitSeed, trainLimit })).digest('hex').slice(0, 24);
+  return { file: path.resolve(request.modelsDir, '.checkpoints', `${key}.ckpt`), key };
 }
 
 function createReplayTrainer(request: FullTraining): TrainerPool {

@@ -15,3 +15,15 @@ export {
   type FullTrainingOutcome,
   type TrainingRecipe,
 } from './full-training.js';
+export { exportTrial, storedExport, type TrialExport } from './export-trial.js';
+export {
+  exportTrainedModel,
+  describePreprocessing,
+  writeExport,
+  EXPORT_FILES,
+  LABELS_FILE,
+  PREPROCESSING_FILE,
+  type Preprocessing,
+  type StatisticsSource,
+  type StoredExport,
+} from './model-export.js';

@@ -7,10 +7,12 @@ import type { KillHook, Pruner, SearchDeps, SearchEvent, SearchSummary } from '.
 import type { ProblemSpec } from '../space/types.js';
 import { Store, type ExperimentRecord } from '../store/index.js';
 import { threadsPerWorker } from '../trainer/index.js';
-import { checkEvaluator, createEvaluator } from './evaluators.js';
+import { checkQueue } from '../dispatch/index.js';
+import { checkEvaluator, checkQueueUse, createEvaluator } from './evaluators.js';
 import { sharedEvaluatorFor } from './shared-evaluator.js';
 import { runSharedSearch, type SharedPhases } from './shared-search.js';
 import { applyExperiment, planExperiment, resumeCommand, type ExperimentPlan } from './experiment.js';
+import { describeGivenDataset } from './custom-data.js';
 import { resolveRunOptions, resolveSearchConfig, type RunOptions, type SearchConfig, type SearchOptions } from './options/index.js';
 import { preflight, type BackendInUse, type Preflight } from './preflight/index.js';
 import { FAKE_EVALUATOR_ENV, killHookFromEnv } from './test-hooks.js';
@@ -39,12 +41,16 @@ export interface SearchRequest {
   killHook?: KillHook;
   /** How long a trial's lease lasts without renewal (default: the search's). */
   leaseMs?: number;
+  /** Send the trials to `nas worker`s through this queue (redis:// URL) instead of this machine's pool. */
+  queue?: string;
 }
 
 /** What the preflight found, before anything is written. */
 export interface PreflightReport {
   /** The backend the trials train on; absent when none trains in the pool (the fake evaluator, or a given one). */
   backend?: BackendInUse;
+  /** --dataset PATH: what was read (images, classes, shape, what was skipped or ignored, decoded or cached). */
+  dataset?: string;
 }
 
 /**
@@ -54,23 +60,27 @@ export interface PreflightReport {
  */
 export async function startSearch(request: SearchRequest): Promise<SearchSummary> {
   const run = resolveRunOptions(request, threadsPerWorker);
-  const given = request.resume ? undefined : resolveSearchConfig(request.options);
-  const resolveStored = (stored: SearchConfig): SearchConfig => resolveSearchConfig(request.options, stored);
+  const data = await describeGivenDataset(request.options);
+  const given = request.resume ? undefined : resolveSearchConfig(data.options);
+  const resolveStored = (stored: SearchConfig): SearchConfig => resolveSearchConfig(data.options, stored);
   const plan = readPlan(request, given, resolveStored);
   checkEvaluator(plan.config, given);
-  const trains = request.createEvaluator === undefined && !process.env[FAKE_EVALUATOR_ENV];
+  checkQueueUse(plan.config, run.queue);
+  const trains = request.createEvaluator === undefined && !process.env[FAKE_EVALUATOR_ENV] && run.queue === undefined;
   const checked = await preflight(plan.config, run, { dbFile: request.dbFile, trains });
+  if (run.queue !== undefined) await checkQueue(run.queue);
   const backend = checked.proven?.backend;
   let evaluator: Evaluator | undefined;
   let store: Store | undefined;
   try {
-    request.onPreflight?.(backend ? { backend } : {});
+    request.onPreflight?.({ ...(backend ? { backend } : {}), ...(data.summary ? { dataset: data.summary } : {}) });
     store = Store.open(request.dbFile, { create: !request.resume });
     // Planned again on the writable store: another process may have created the experiment since.
     const current = planExperiment(store, { ...request, name: plan.name }, given, resolveStored);
     const { config } = current;
     const experiment = applyExperiment(store, current, backend?.text);
-    evaluator = request.createEvaluator?.(checked.problem) ?? createEvaluator(config, checked.problem, checked.proven?.pool);
+    const queue = run.queue === undefined ? undefined : { url: run.queue, experiment };
+    evaluator = request.createEvaluator?.(checked.problem) ?? createEvaluator(config, checked.problem, checked.proven?.pool, queue);
     if (config.evaluator !== 'train') return await runSharedSearch(sharedPhases(request, run, store, checked, evaluator), experiment, config);
     return await runSearch(searchDeps(request, run, config, store, experiment, checked, evaluator));
   } finally {

@@ -47,7 +47,11 @@ export async function sharedEvaluatorFor(config: SearchConfig, problem: ProblemS
 
 /** The search's validation images, and all the training images outside them. */
 async function sharedData(config: SearchConfig) {
-  const loaded = await loadDataset(config.dataset, { dataDir: config.dataDir, labelMode: config.labelMode });
+  const loaded = await loadDataset(config.dataset, {
+    dataDir: config.dataDir,
+    labelMode: config.labelMode,
+    ...(config.datasetDescriptor ? { descriptor: config.datasetDescriptor } : {}),
+  });
   const { train: set, info } = loaded;
   const splitOptions = { valFraction: config.valFraction, trainLimit: config.trainLimit, valLimit: config.valLimit };
   const valLimit = validationSize(set.count, splitOptions);

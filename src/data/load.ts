@@ -10,17 +10,23 @@ import { downloadFile, fileMd5 } from './fetch/download.js';
 import { createFolder, removeEmptyFolders } from './fetch/folders.js';
 import { extractFolder } from './fetch/archive.js';
 import { progressReporter, type ProgressSink } from './fetch/progress.js';
+import { checkDescribed, loadDescribed } from './custom/describe.js';
+import { loadCustomDataset } from './custom/load.js';
+import { isDatasetPath } from './custom/path.js';
 
 export const GENERATED = 'generated in memory';
 
-export async function loadDataset(name: DatasetName, opts: LoadOptions = {}): Promise<LoadedDataset> {
+/** A shipped dataset by name, or the user's own data by path (src/data/custom/), described or not. */
+export async function loadDataset(name: DatasetName | string, opts: LoadOptions = {}): Promise<LoadedDataset> {
+  if (opts.descriptor) return loadDescribed(opts.descriptor, { dataDir: opts.dataDir, onProgress: opts.onProgress });
+  if (isDatasetPath(name)) return (await loadCustomDataset(name, opts.custom ?? {}, { dataDir: opts.dataDir, onProgress: opts.onProgress })).dataset;
   const spec = datasetSpec(name);
   const labelMode = resolveLabelMode(spec, opts.labelMode);
   const reporter = progressReporter(name, opts.onProgress);
   try {
     const dir = spec.generated ? GENERATED : (locateDataset(spec, opts.dataDir) ?? (await fetchMissing(spec, opts, reporter.sink)));
     const { train, test } = await spec.read(dir, labelMode, opts, reporter.sink);
-    return { info: datasetInfo(name, { labelMode }), train, test, source: dir };
+    return { info: datasetInfo(spec.name, { labelMode }), train, test, source: dir };
   } finally {
     reporter.stop();
   }
@@ -34,7 +40,9 @@ export function locateDataset(spec: DatasetSpec, dataDir?: string): string | und
 }
 
 /** Download (and extract) a dataset into `<download root>/<name>`, unless it is already there; returns its folder. */
-export async function fetchDataset(name: DatasetName, opts: LoadOptions = {}): Promise<string> {
+export async function fetchDataset(name: DatasetName | string, opts: LoadOptions = {}): Promise<string> {
+  // The user's own data is checked where it is (and decoded into the cache when it is not there).
+  if (opts.descriptor) return (await checkDescribed(opts.descriptor, { dataDir: opts.dataDir, what: 'the experiment' })).descriptor.path;
   const spec = datasetSpec(name);
   if (spec.generated) return GENERATED;
   const reporter = progressReporter(name, opts.onProgress);

@@ -3,11 +3,13 @@
  * and batches are float32 typed arrays that the trainer wraps in tensors.
  */
 import type { Shape3 } from '../space/types.js';
+import type { CustomOptions, DatasetDescriptor } from './custom/types.js';
 
 export type DatasetName = 'cifar100' | 'cifar10' | 'mnist' | 'fashion-mnist' | 'fer2013' | 'synthetic';
 
 export interface DatasetInfo {
-  name: DatasetName;
+  /** A shipped dataset's name, or the path of the user's own data (--dataset PATH). */
+  name: string;
   inputShape: Shape3;
   numClasses: number;
   classNames: string[];
@@ -55,6 +57,10 @@ export interface LoadOptions {
   checksums?: Record<string, string>;
   /** synthetic only: example counts (default 600 train, 200 test). */
   synthetic?: { trainCount?: number; testCount?: number };
+  /** A dataset path: how to read it (default: every option's default). */
+  custom?: CustomOptions;
+  /** A described dataset (the experiment's): read from its path with its options, refused when its content differs. */
+  descriptor?: DatasetDescriptor;
 }
 
 /** Index lists into the training ImageSet; never overlapping. Test data is a separate ImageSet. */

@@ -1,10 +1,12 @@
-import type { DatasetName } from '../data/types.js';
+import type { DatasetDescriptor } from '../data/custom/types.js';
 import type { HyperParams, RunHooks, TrainerPool, TrainOutcome } from '../trainer/types.js';
 import type { EvaluationHooks, EvaluationOutcome, EvaluationRequest, Evaluator } from './types.js';
 
 /** The experiment-wide settings of from-scratch training: the data and the optimiser. */
 export interface TrainingSettings {
-  dataset: DatasetName;
+  /** A shipped dataset's name, or the path of the user's own data with its descriptor. */
+  dataset: string;
+  datasetDescriptor?: DatasetDescriptor;
   dataDir?: string;
   labelMode?: string;
   valFraction: number;
@@ -61,6 +63,7 @@ export function searchHyperParams(settings: Pick<TrainingSettings, 'batchSize' |
 function dataRequest(settings: TrainingSettings, request: EvaluationRequest) {
   return {
     dataset: settings.dataset,
+    ...(settings.datasetDescriptor ? { datasetDescriptor: settings.datasetDescriptor } : {}),
     dataDir: settings.dataDir,
     labelMode: settings.labelMode,
     valFraction: settings.valFraction,

@@ -6,3 +6,4 @@ export type { OpenOptions } from './open.js';
 export type { ReadOnlyOptions } from './open-read-only.js';
 export { newLeaseHolder, retireLeaseHolder, leaseHasLapsed, type Lease, type LeaseHolder } from './leases.js';
 export type { EvaluatorCheckpoint } from './checkpoints.js';
+export * from './views/index.js';

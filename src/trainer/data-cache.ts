@@ -7,10 +7,11 @@ export class DatasetCache {
   private readonly loaded = new Map<string, Promise<LoadedDataset>>();
 
   get(request: DataRequest): Promise<LoadedDataset> {
-    const key = JSON.stringify([request.dataset, request.dataDir ?? null, request.labelMode ?? null]);
+    const descriptor = request.datasetDescriptor;
+    const key = JSON.stringify([request.dataset, request.dataDir ?? null, request.labelMode ?? null, descriptor?.fingerprint ?? null, descriptor?.options ?? null]);
     let dataset = this.loaded.get(key);
     if (dataset === undefined) {
-      dataset = loadDataset(request.dataset, { dataDir: request.dataDir, labelMode: request.labelMode });
+      dataset = loadDataset(request.dataset, { dataDir: request.dataDir, labelMode: request.labelMode, ...(descriptor ? { descriptor } : {}) });
       dataset.catch(() => this.loaded.delete(key));
       this.loaded.set(key, dataset);
     }

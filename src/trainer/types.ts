@@ -1,6 +1,7 @@
 /** The trainer contract: ARCH + data + hyperparameters in, metrics out. The trainer knows nothing of the search. */
 import type { Arch } from '../space/types.js';
 import type { DatasetName } from '../data/types.js';
+import type { DatasetDescriptor } from '../data/custom/types.js';
 
 export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -26,7 +27,10 @@ export interface HyperParams {
 }
 
 export interface DataRequest {
-  dataset: DatasetName;
+  /** A shipped dataset's name, or the path of the user's own data (then with its descriptor). */
+  dataset: DatasetName | string;
+  /** The user's own data as the experiment described it: loaded from the dataset cache, refused if its content changed. */
+  datasetDescriptor?: DatasetDescriptor;
   dataDir?: string;
   labelMode?: string;
   valFraction: number;
@@ -100,8 +104,20 @@ export interface TrainResult {
   test?: Evaluation;
   /** Present when a model path was asked for. */
   modelPath?: string;
+  /** Present when DataRequest.useTestSet: the input normalisation the model was trained with (see TrainedNormalisation). */
+  normalisation?: TrainedNormalisation;
   /** Set by pool workers: tensors the trial left alive beyond the worker's baseline (a non-zero count recycles the worker). */
   leakedTensors?: number;
+}
+
+/**
+ * The per-channel mean and standard deviation of pixel / 255 that a model's inputs were normalised with, and the
+ * number of training images they were computed on (the training subset after the split and any train limit).
+ */
+export interface TrainedNormalisation {
+  mean: number[];
+  std: number[];
+  images: number;
 }
 
 export interface TrainJob {
@@ -110,6 +126,8 @@ export interface TrainJob {
   hyper: HyperParams;
   /** Save the trained model (tfjs LayersModel format) to this folder. */
   saveModelTo?: string;
+  /** Save the training state here after every epoch, and continue from it when it holds this key's state. */
+  checkpoint?: { file: string; key: string };
 }
 
 /** Why a trial failed without a result. */

@@ -60,7 +60,7 @@ test('every row has a flag, a key, help, a check and a scope, and no flag or key
   assert.equal(new Set(SEARCH_OPTIONS.map((spec) => spec.key)).size, SEARCH_OPTIONS.length);
   const scopeOf = (scope: string): string[] => SEARCH_OPTIONS.filter((spec) => spec.scope === scope).map((spec) => spec.flag);
   assert.deepEqual(scopeOf('experiment-mutable'), ['trials', 'backend', 'data-dir']);
-  assert.deepEqual(scopeOf('run').sort(), ['concurrency', 'db', 'gpus', 'json', 'name', 'quiet', 'resume', 'threads', 'time-limit']);
+  assert.deepEqual(scopeOf('run').sort(), ['concurrency', 'db', 'gpus', 'json', 'name', 'queue', 'quiet', 'resume', 'threads', 'time-limit']);
 });
 
 /** A value that each row's check refuses (a number where text is due, text where a number is, ...). */
@@ -71,7 +71,7 @@ function badValue(spec: OptionSpec): unknown {
 }
 
 test('each option\'s bad value is a ConfigError naming its flag, where the option is resolved', () => {
-  const runResolved: readonly string[] = ['concurrency', 'threads', 'gpus', 'timeLimitSeconds', 'name'];
+  const runResolved: readonly string[] = ['concurrency', 'threads', 'gpus', 'timeLimitSeconds', 'name', 'queue'];
   for (const spec of SEARCH_OPTIONS as readonly OptionSpec[]) {
     const bad = badValue(spec);
     refusedNaming(() => spec.check(flagName(spec), bad), flagName(spec));

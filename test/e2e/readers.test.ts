@@ -53,7 +53,7 @@ test('the hook works: under it, nas search fails on its first TensorFlow.js impo
 
 test('the registry loads only the command that argv names, and each command under its own name', async () => {
   const every = await commandsFor([]);
-  assert.equal(every.length, 11);
+  assert.equal(every.length, 16);
   for (const command of every) {
     const name = String(command.command).split(' ')[0]!;
     const loaded = await commandsFor([name, '--help']);

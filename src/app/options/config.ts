@@ -1,10 +1,17 @@
 /** The stored experiment config: what defines an experiment, kept with it in the database. */
 import type { StrategyName } from '../../controller/types.js';
-import type { DatasetName } from '../../data/types.js';
+import type { DatasetDescriptor } from '../../data/custom/types.js';
 import type { SpaceDefinition } from '../../space/types.js';
 
-/** The version of the SearchConfig layout; the store records it with each experiment. */
-export const CONFIG_VERSION = 1;
+/**
+ * The version of the SearchConfig layout; the store records it with each experiment. 2 added datasetDescriptor
+ * (--dataset PATH); configs without one are still written as 1, so that an older nas reads them.
+ */
+export const CONFIG_VERSION = 2;
+
+export function configVersionOf(config: Pick<SearchConfig, 'datasetDescriptor'>): number {
+  return config.datasetDescriptor ? 2 : 1;
+}
 
 export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type Objective = 'accuracy' | 'cost';
@@ -26,7 +33,10 @@ export const EVALUATORS: readonly EvaluatorName[] = ['train', 'shared', 'retrain
  * The keys are those of databases written before this type moved here: old experiments must resume.
  */
 export interface SearchConfig {
-  dataset: DatasetName;
+  /** A shipped dataset's name, or the absolute path of the user's own data (then described by datasetDescriptor). */
+  dataset: string;
+  /** The user's own data (--dataset PATH): how it was read and what it held; a replay refuses other data. */
+  datasetDescriptor?: DatasetDescriptor;
   dataDir?: string;
   labelMode?: string;
   /** The name or path the user gave, and the definition read from it (resume uses the stored one). */

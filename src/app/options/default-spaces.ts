@@ -15,6 +15,13 @@ export const DEFAULT_SPACES: Readonly<Record<DatasetName, string>> = {
   synthetic: 'seed-cnn',
 };
 
+/** The user's own data (--dataset PATH) gets the small CNNs of `fashion`, whose MAC cap keeps a CPU search short. */
+export const CUSTOM_DATA_SPACE = 'fashion';
+
+export function defaultSpaceOf(dataset: string): string {
+  return DEFAULT_SPACES[dataset as DatasetName] ?? CUSTOM_DATA_SPACE;
+}
+
 /**
  * The problem a shipped space is made for, where the datasets it is the default of agree on it: fashion is
  * for 28x28x1 images in 10 classes, cifar-deep for 32x32x3 ones (in 10 or 100 classes: no class count), and

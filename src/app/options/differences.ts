@@ -1,3 +1,4 @@
+import { dataChange, type DatasetDescriptor } from '../../data/index.js';
 import type { SearchConfig } from './config.js';
 import { fixedDefault, type OptionSpec } from './spec.js';
 import { SEARCH_OPTIONS } from './table.js';
@@ -20,7 +21,7 @@ export function configDifferences(stored: SearchConfig, given: SearchConfig, tab
   return [...keys]
     .filter((key) => !mutable.has(key))
     .filter((key) => JSON.stringify(storedOrDefault(before, key, table)) !== JSON.stringify(after[key]))
-    .map((key) => `${key}: ${brief(before[key])} -> ${brief(after[key])}`);
+    .map((key) => (key === 'datasetDescriptor' ? dataDifference(before[key], after[key]) : `${key}: ${brief(before[key])} -> ${brief(after[key])}`));
 }
 
 /** A setting stored before it existed counts as its default: old experiments resume. */
@@ -28,6 +29,12 @@ function storedOrDefault(stored: Record<string, unknown>, key: string, table: re
   if (stored[key] !== undefined) return stored[key];
   const spec = table.find((row) => row.key === key);
   return spec ? fixedDefault(spec) : ABSENT_DERIVED_SETTINGS[key];
+}
+
+/** The user's own data, compared by what it holds: `dataset: its files changed (...)`. */
+function dataDifference(before: unknown, after: unknown): string {
+  const change = before && after ? dataChange(before as DatasetDescriptor, after as DatasetDescriptor) : undefined;
+  return `dataset: ${change ?? `${brief(before)} -> ${brief(after)}`}`;
 }
 
 function brief(value: unknown): string {

@@ -26,6 +26,7 @@ export {
 } from '../../checks.js';
 export {
   CONFIG_VERSION,
+  configVersionOf,
   BACKENDS,
   OBJECTIVES,
   PRUNE_MODES,
@@ -36,11 +37,12 @@ export {
   type PruneMode,
   type OptimizerName,
 } from './config.js';
-export { DEFAULT_SPACES, spaceProblem } from './default-spaces.js';
+export { DEFAULT_SPACES, CUSTOM_DATA_SPACE, defaultSpaceOf, spaceProblem } from './default-spaces.js';
 export { SEARCH_OPTIONS, optionSpec, type SearchOptionSpec, type SearchOptionKey } from './table.js';
 export { checkOption, flagName, helpText, type OptionSpec, type Scope, type DescribedDefault, type PlainValue } from './spec.js';
 export { SEARCH_DEFAULTS, type SearchOptions, type RunArgs, type SearchCommandArgs, type GivenValue } from './derived.js';
 export { resolveSearchConfig } from './resolve.js';
+export { customOptionsOf, type DescribedOptions } from './special-cases.js';
 export { configDifferences } from './differences.js';
 export { resolveRunOptions, type RunOptions, type RunOptionArgs, type Machine } from './run-options.js';
 export { OPTION_BOUNDS } from './bounds.js';

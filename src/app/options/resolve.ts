@@ -1,7 +1,6 @@
 import type { StrategyName } from '../../controller/types.js';
 import type { SearchConfig } from './config.js';
-import type { SearchOptions } from './derived.js';
-import { resolveDataset, resolveSpace, resolveStrategyOptions } from './special-cases.js';
+import { resolveDataset, resolveSpace, resolveStrategyOptions, type DescribedOptions } from './special-cases.js';
 import { checkOption, defaultValue, fixedDefault, isStored, type OptionSpec } from './spec.js';
 import { SEARCH_OPTIONS } from './table.js';
 import { checkValidationSplit } from './validation-split.js';
@@ -12,10 +11,11 @@ import { checkValidationSplit } from './validation-split.js';
  * validation split too small to rank architectures. Reads the space file; touches nothing else. `table` is
  * the option table (a test may extend it).
  */
-export function resolveSearchConfig(options: SearchOptions, base?: SearchConfig, table: readonly OptionSpec[] = SEARCH_OPTIONS): SearchConfig {
-  const { dataset, labelMode } = resolveDataset(options, base);
+export function resolveSearchConfig(options: DescribedOptions, base?: SearchConfig, table: readonly OptionSpec[] = SEARCH_OPTIONS): SearchConfig {
+  const { dataset, labelMode, datasetDescriptor } = resolveDataset(options, base);
   const resolved: Record<string, unknown> = { dataset, ...resolveSpace(options, dataset, base) };
   if (labelMode !== undefined) resolved.labelMode = labelMode;
+  if (datasetDescriptor !== undefined) resolved.datasetDescriptor = datasetDescriptor;
   const given = options as Readonly<Record<string, unknown>>;
   for (const spec of table.filter((row) => isStored(row) && !row.special)) {
     const value = given[spec.key] ?? (base ? storedValue(spec, base) : defaultValue(spec, resolved));

@@ -13,9 +13,11 @@ export interface RunOptions {
   gpus?: string[];
   /** Stop launching trials after this many seconds of this run; running ones finish. */
   timeLimitSeconds?: number;
+  /** Send the trials to `nas worker`s through this queue (a redis:// URL); --concurrency is then the trials queued at once. */
+  queue?: string;
 }
 
-export type RunOptionArgs = Partial<Pick<RunArgs, 'concurrency' | 'threads' | 'gpus' | 'timeLimitSeconds' | 'name'>>;
+export type RunOptionArgs = Partial<Pick<RunArgs, 'concurrency' | 'threads' | 'gpus' | 'timeLimitSeconds' | 'name' | 'queue'>>;
 
 /** What the concurrency cap needs from the machine; a parameter so that tests can pose as any machine. */
 export interface Machine {
@@ -38,11 +40,14 @@ export function resolveRunOptions(args: RunOptionArgs, defaultThreads: (concurre
   const concurrencySpec = optionSpec('concurrency');
   const asked = checkOption(concurrencySpec, args.concurrency ?? fixedDefault(concurrencySpec));
   const gpus = args.gpus?.length ? checkOption(optionSpec('gpus'), args.gpus) : undefined;
-  const concurrency = cappedConcurrency(asked, gpus, machine);
+  const queue = args.queue === undefined ? undefined : checkOption(optionSpec('queue'), args.queue);
+  // Through a queue, the trials train on the workers' machines: this one's cores are no cap.
+  const concurrency = queue === undefined ? cappedConcurrency(asked, gpus, machine) : asked;
   const threads = args.threads === undefined ? defaultThreads(concurrency) : checkOption(optionSpec('threads'), args.threads);
   const run: RunOptions = { concurrency, threads };
   if (args.timeLimitSeconds !== undefined) run.timeLimitSeconds = checkOption(optionSpec('timeLimitSeconds'), args.timeLimitSeconds);
   if (gpus) run.gpus = gpus;
+  if (queue !== undefined) run.queue = queue;
   return run;
 }
 

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../../controller/catalog.js';
 import { MAX_CONTROLLER_BATCH } from '../../controller/options.js';
-import { DATASET_NAMES } from '../../data/index.js';
+import { DATASET_NAMES, DEFAULT_MAX_SIDE, DEFAULT_TEST_FRACTION, channelCount, datasetNameOrPath, imageSize, testFraction } from '../../data/index.js';
 import { defaultMaxMacs } from '../../space/index.js';
 import { DEFAULT_DB_FILE } from '../../store/index.js';
 import {
@@ -24,6 +24,7 @@ import {
   text,
   trueOrFalse,
 } from '../../checks.js';
+import { queueUrl } from '../../dispatch/url.js';
 import { OPTION_BOUNDS as MAX } from './bounds.js';
 import { BACKENDS, EVALUATORS, OBJECTIVES, OPTIMIZERS, PRUNE_MODES } from './config.js';
 import { DEFAULT_SPACES } from './default-spaces.js';
@@ -34,8 +35,8 @@ const spaceDefaults = Object.entries(DEFAULT_SPACES)
   .join(', ');
 
 export const SEARCH_OPTIONS = [
-  { flag: 'dataset', key: 'dataset', type: 'string', scope: 'experiment', special: true, check: choiceOf(DATASET_NAMES),
-    help: `Dataset: ${DATASET_NAMES.join(', ')} (required unless --resume)` },
+  { flag: 'dataset', key: 'dataset', type: 'string', scope: 'experiment', special: true, check: datasetNameOrPath,
+    help: `Dataset: ${DATASET_NAMES.join(', ')}, or a path: a folder of images in class folders, an .npz or a .csv file (required unless --resume)` },
   { flag: 'trials', key: 'trials', type: 'number', scope: 'experiment-mutable', default: 50, check: positiveIntegerUpTo(MAX.trials),
     help: 'Architectures to evaluate' },
   { flag: 'space', key: 'space', type: 'string', scope: 'experiment', special: true, default: { text: `the dataset's: ${spaceDefaults}` }, check: text,
@@ -118,8 +119,19 @@ export const SEARCH_OPTIONS = [
     help: 'Folder holding (or receiving) the datasets' },
   { flag: 'label-mode', key: 'labelMode', type: 'string', scope: 'experiment', special: true, check: text,
     help: 'cifar100: fine or coarse; fer2013: all or binary' },
+  { flag: 'image-size', key: 'imageSize', type: 'string', scope: 'experiment', special: true, check: imageSize,
+    default: { text: `the most common size, scaled down to at most ${DEFAULT_MAX_SIDE} pixels a side` },
+    help: 'With --dataset FOLDER: resize every image to HxW, e.g. 32x32' },
+  { flag: 'channels', key: 'channels', type: 'number', scope: 'experiment', special: true, check: channelCount,
+    default: { text: '1 when every image is grayscale, else 3' },
+    help: 'With --dataset FOLDER: 1 (grayscale) or 3 (RGB)' },
+  { flag: 'test-fraction', key: 'testFraction', type: 'number', scope: 'experiment', special: true, check: testFraction,
+    default: { text: String(DEFAULT_TEST_FRACTION) },
+    help: 'With --dataset PATH and no test split in the files: the share held out as the test set (stratified, never read by a search)' },
   { flag: 'db', key: 'dbFile', type: 'string', scope: 'run', default: DEFAULT_DB_FILE, check: text,
     help: 'Results database' },
+  { flag: 'queue', key: 'queue', type: 'string', scope: 'run', check: queueUrl,
+    help: 'Send the trials to `nas worker`s through this Redis queue, redis://[user:password@]host:port[/db] or rediss://... (README: "Distributed trials")' },
   { flag: 'json', key: 'json', type: 'boolean', scope: 'run', default: false, check: trueOrFalse,
     help: 'Print one JSON object per event (for scripts)' },
   { flag: 'quiet', key: 'quiet', type: 'boolean', scope: 'run', default: false, check: trueOrFalse,

@@ -1,17 +1,17 @@
 /** The validation split of a new search, checked before anything runs: large enough to rank architectures. */
-import { datasetInfo, minValidationSize, trainingSetSize, validationSize } from '../../data/index.js';
+import { infoOf, minValidationSize, trainingCount, validationSize } from '../../data/index.js';
 import { ConfigError } from '../../errors.js';
 import type { SearchConfig } from './config.js';
 
-type SplitConfig = Pick<SearchConfig, 'dataset' | 'labelMode' | 'valFraction' | 'trainLimit' | 'valLimit'>;
+type SplitConfig = Pick<SearchConfig, 'dataset' | 'labelMode' | 'datasetDescriptor' | 'valFraction' | 'trainLimit' | 'valLimit'>;
 
 /**
  * Refuses a split whose validation set is under minValidationSize (5 per class, 20 in all), saying which
  * option made it so small and what to give instead. Counted on the dataset's published training set.
  */
 export function checkValidationSplit(config: SplitConfig): void {
-  const needed = minValidationSize(datasetInfo(config.dataset, { labelMode: config.labelMode }).numClasses);
-  const total = trainingSetSize(config.dataset);
+  const needed = minValidationSize(infoOf(config).numClasses);
+  const total = trainingCount(config);
   const size = validationSize(total, config);
   if (size >= needed) return;
   const rule = `ranking architectures on ${config.dataset} needs at least ${needed} (5 per class, and 20 at least)`;

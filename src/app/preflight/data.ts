@@ -1,8 +1,8 @@
 import { ConfigError } from '../../errors.js';
-import { datasetInfo, datasetStatus, fetchDataset, makeSplit } from '../../data/index.js';
+import { datasetStatus, fetchDataset, infoOf, makeSplit, type DatasetName } from '../../data/index.js';
 import type { SearchConfig } from '../options/index.js';
 
-type DataSettings = Pick<SearchConfig, 'dataset' | 'dataDir' | 'labelMode' | 'valFraction' | 'trainLimit' | 'valLimit' | 'batchSize'>;
+type DataSettings = Pick<SearchConfig, 'dataset' | 'datasetDescriptor' | 'dataDir' | 'labelMode' | 'valFraction' | 'trainLimit' | 'valLimit' | 'batchSize'>;
 
 export interface SplitSizes {
   /** Images in the training set (as counted from the files, or the published count when they are absent). */
@@ -16,9 +16,11 @@ export interface SplitSizes {
  * validation split is large enough to rank architectures is an option rule: src/app/options/validation-split.ts.)
  */
 export async function checkData(config: DataSettings, options: { fetch: boolean }): Promise<SplitSizes> {
-  if (options.fetch) await fetchDataset(config.dataset, { dataDir: config.dataDir });
-  const classes = datasetInfo(config.dataset, { labelMode: config.labelMode }).numClasses;
-  const { counts } = await datasetStatus(config.dataset, config.dataDir);
+  // The user's own data is checked against its descriptor: a resumed search refuses data that changed or moved.
+  const descriptor = config.datasetDescriptor;
+  if (options.fetch) await fetchDataset(config.dataset, { dataDir: config.dataDir, descriptor });
+  const classes = infoOf(config).numClasses;
+  const counts = descriptor?.counts ?? (await datasetStatus(config.dataset as DatasetName, config.dataDir)).counts;
   const sizes = splitSizes(counts.train, classes, config);
   if (config.batchSize > sizes.train) {
     throw new ConfigError(

@@ -4,7 +4,7 @@
  * last the backend, proven by a trial step in a worker. Only after all of them is the experiment written.
  */
 import { createStrategy } from '../../controller/index.js';
-import { datasetInfo } from '../../data/index.js';
+import { infoOf } from '../../data/index.js';
 import { ConfigError, NasError } from '../../errors.js';
 import { bindSpace } from '../../space/index.js';
 import type { DecisionProcess, ProblemSpec } from '../../space/types.js';
@@ -44,7 +44,7 @@ export async function preflight(config: SearchConfig, run: RunOptions, options: 
 }
 
 export function problemOf(config: SearchConfig): ProblemSpec {
-  const info = datasetInfo(config.dataset, { labelMode: config.labelMode });
+  const info = infoOf(config);
   const problem: ProblemSpec = { input: info.inputShape, classes: info.numClasses };
   if (config.maxParams !== undefined) problem.maxParams = config.maxParams;
   if (config.maxMacs !== undefined) problem.maxMacs = config.maxMacs;

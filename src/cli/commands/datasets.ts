@@ -7,6 +7,14 @@ import {
   datasetStatus,
   fetchDataset,
   loadDataset,
+  loadCustomDataset,
+  isDatasetPath,
+  datasetNameOrPath,
+  imageSize,
+  channelCount,
+  testFraction,
+  summaryLine,
+  type CustomOptions,
   type DatasetName,
   type DatasetStatus,
   type ImageSet,
@@ -18,7 +26,10 @@ interface DataArgs {
   'data-mirror'?: string;
 }
 interface ShowArgs extends DataArgs {
-  name: DatasetName;
+  name: string;
+  'image-size'?: string;
+  channels?: number;
+  'test-fraction'?: number;
   split: 'train' | 'test';
   index: number;
   json: boolean;
@@ -55,27 +66,47 @@ const fetchCommand: CommandModule<DataArgs, DataArgs & { name: DatasetName }> = 
 
 const showCommand: CommandModule<DataArgs, ShowArgs> = {
   command: 'show <name>',
-  describe: "Print one example's label(s) and its pixels in HWC order",
+  describe: "Print one example's label(s) and its pixels in HWC order (of a shipped dataset, or of your own data given as a path)",
   builder: (yargs) =>
-    datasetArgument(dataOptions(yargs))
+    dataOptions(yargs)
+      .positional('name', { type: 'string', demandOption: true, describe: `Dataset: ${DATASET_NAMES.join(', ')}, or a path (a folder of images, an .npz or a .csv file)` })
+      .option('image-size', { type: 'string', describe: 'With a folder: resize every image to HxW [default: the most common size, at most 64 a side]' })
+      .option('channels', { type: 'number', describe: 'With a folder: 1 (grayscale) or 3 (RGB) [default: 1 when every image is grayscale]' })
+      .option('test-fraction', { type: 'number', describe: 'With a path whose files have no test split: the share held out as the test set [default: 0.2]' })
       .option('split', { choices: ['train', 'test'] as const, default: 'train' as const, describe: 'Which set' })
       .option('index', { type: 'number', default: 0, describe: 'Example index (0-based) in that set' })
       .option('label-mode', { type: 'string', describe: 'cifar100: fine|coarse; fer2013: all|binary' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON: labels, shape and pixels as [H][W][C] integers' }) as Argv<ShowArgs>,
   handler: async (args) => {
-    const data = await loadDataset(args.name, {
-      dataDir: args['data-dir'],
-      mirror: args['data-mirror'],
-      labelMode: args['label-mode'],
-    });
+    const name = datasetNameOrPath('dataset', args.name);
+    let summary: string | undefined;
+    let data: LoadedDataset;
+    if (isDatasetPath(name)) {
+      if (args['label-mode'] !== undefined) throw new ConfigError('--label-mode applies to cifar100 and fer2013, not to a dataset given as a path');
+      const read = await loadCustomDataset(name, customOptions(args), { dataDir: args['data-dir'] });
+      summary = summaryLine(read.descriptor, read.stats, read.cacheError);
+      data = read.dataset;
+    } else {
+      const given = Object.keys(customOptions(args))[0];
+      if (given) throw new ConfigError(`--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to a dataset given as a path, not to ${name}`);
+      data = await loadDataset(name, { dataDir: args['data-dir'], mirror: args['data-mirror'], labelMode: args['label-mode'] });
+    }
     const set = data[args.split];
     if (!Number.isInteger(args.index) || args.index < 0 || args.index >= set.count) {
       throw new ConfigError(`--index must be an integer from 0 to ${set.count - 1} for ${args.name} ${args.split}, got ${args.index}`);
     }
     const example = describeExample(data, set, args);
-    writeOut(args.json ? `${JSON.stringify(example)}\n` : humanExample(example));
+    writeOut(args.json ? `${JSON.stringify(example)}\n` : `${summary ? `data: ${summary}\n` : ''}${humanExample(example)}`);
   },
 };
+
+function customOptions(args: ShowArgs): CustomOptions {
+  const custom: CustomOptions = {};
+  if (args['image-size'] !== undefined) custom.imageSize = imageSize('--image-size', args['image-size']);
+  if (args.channels !== undefined) custom.channels = channelCount('--channels', args.channels);
+  if (args['test-fraction'] !== undefined) custom.testFraction = testFraction('--test-fraction', args['test-fraction']);
+  return custom;
+}
 
 export const datasetsCommand: CommandModule<DataArgs, DataArgs & { json?: boolean }> = {
   command: 'datasets',
@@ -110,7 +141,7 @@ function where(status: DatasetStatus): string {
 }
 
 interface Example {
-  dataset: DatasetName;
+  dataset: string;
   split: string;
   index: number;
   labelMode: string;
@@ -126,7 +157,7 @@ function describeExample(data: LoadedDataset, set: ImageSet, args: ShowArgs): Ex
   const labelMode = data.info.labelMode ?? 'default';
   const labels: Example['labels'] = {};
   for (const [mode, values] of Object.entries(set.labelsByMode ?? { [labelMode]: set.labels })) {
-    const names = datasetInfo(args.name, { labelMode: mode }).classNames;
+    const names = mode === labelMode ? data.info.classNames : datasetInfo(args.name as DatasetName, { labelMode: mode }).classNames;
     labels[mode] = { label: values[args.index], className: names[values[args.index]] };
   }
   const [height, width, channels] = set.shape;
@@ -137,7 +168,7 @@ function describeExample(data: LoadedDataset, set: ImageSet, args: ShowArgs): Ex
   );
   const label = set.labels[args.index];
   return {
-    dataset: args.name,
+    dataset: data.info.name,
     split: args.split,
     index: args.index,
     labelMode,

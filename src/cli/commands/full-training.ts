@@ -2,7 +2,7 @@
  * What nas replay and nas train share: their options and checks, and running the full training with a line
  * per epoch and the test report at the end.
  */
-import { datasetInfo } from '../../data/index.js';
+import { infoOf } from '../../data/index.js';
 import { describeArch } from '../../space/index.js';
 import type { Argv } from 'yargs';
 import { DEFAULT_REPLAY_EPOCHS, REPLAY_RECIPE, trainFully, type FullTraining, type TrainingRecipe } from '../../app/full-training.js';
@@ -36,7 +36,12 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
   }
   const progress = fullTrainingProgress(request, json);
   try {
-    const outcome = await trainFully(store, trialId, { ...request, signal: interrupt.signal, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
+    let resumedAfter = 0;
+    const onResume = (done: number): void => {
+      resumedAfter = done;
+      if (!json) out.write(`continuing from its checkpoint: ${done} of ${request.hyper.epochs} epochs done\n`);
+    };
+    const outcome = await trainFully(store, trialId, { ...request, signal: interrupt.signal, onEpoch: progress.onEpoch, onProgress: progress.onProgress, onResume });
     progress.stop();
     if (!outcome.ok) {
       process.stderr.write(`nas: training failed: ${outcome.error}\n`);
@@ -45,10 +50,10 @@ export async function runFullTraining(store: Store, trialId: number | null, requ
     }
     const { result, replay } = outcome;
     if (json) {
-      out.write(`${JSON.stringify({ replay: replay.id, testAccuracy: replay.evaluation.accuracy, ...replay, history: result.history })}\n`);
+      out.write(`${JSON.stringify({ replay: replay.id, testAccuracy: replay.evaluation.accuracy, resumedAfterEpoch: resumedAfter, ...replay, history: result.history })}\n`);
       return;
     }
-    const classNames = datasetInfo(request.dataset, { labelMode: request.labelMode }).classNames;
+    const classNames = infoOf(request).classNames;
     out.write(`\n${evaluationReport(result.test!, classNames)}`);
     out.write(`model saved to ${result.modelPath ?? '(not saved)'}; recorded as replay ${replay.id} in ${store.file} (${duration(result.seconds)}, backend ${result.backend})\n`);
   } finally {
@@ -62,8 +67,9 @@ function epochsLine(hyper: HyperParams): string {
   return `as many of ${hyper.epochs} epochs as fit in ${duration(hyper.timeLimitSeconds)} (fitted after the first)`;
 }
 
-function recipeLine({ hyper, dataset, labelMode }: FullTraining): string {
-  const augmentation = datasetInfo(dataset, { labelMode }).augmentation;
+function recipeLine(request: FullTraining): string {
+  const { hyper } = request;
+  const augmentation = infoOf(request).augmentation;
   const augment = hyper.augment && augmentation ? `random crop (pad ${augmentation.cropPadding})${augmentation.flip ? ' + flip' : ''}` : 'no augmentation';
   const extras = [
     hyper.labelSmoothing > 0 ? `label smoothing ${hyper.labelSmoothing}` : '',

@@ -16,10 +16,15 @@ const COMMAND_MODULES = new Map<string, () => Promise<AnyCommand>>([
   ['best', async () => (await import('./best.js')).bestCommand],
   ['replay', async () => (await import('./replay.js')).replayCommand],
   ['train', async () => (await import('./train.js')).trainCommand],
+  ['export', async () => (await import('./export.js')).exportCommand],
   ['trials', async () => (await import('./trials.js')).trialsCommand],
   ['show', async () => (await import('./show.js')).showCommand],
   ['experiments', async () => (await import('./experiments.js')).experimentsCommand],
   ['db', async () => (await import('./db.js')).dbCommand],
+  ['dashboard', async () => (await import('./dashboard.js')).dashboardCommand],
+  ['report', async () => (await import('./report.js')).reportCommand],
+  ['worker', async () => (await import('./worker.js')).workerCommand],
+  ['workers', async () => (await import('./workers.js')).workersCommand],
 ]);
 
 /**

@@ -1,11 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { replayRequestOf } from '../../app/full-training.js';
+import { checkReplayData } from '../../app/custom-data.js';
 import { Store } from '../../store/index.js';
 import { checkStoredArch } from './stored-trial.js';
 import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from './full-training.js';
 
 interface ReplayArgs extends FullTrainingArgs {
   trial: string;
+  dataset?: string;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -14,6 +16,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   builder: (yargs) =>
     fullTrainingOptions(yargs, "the experiment's", { lr: "the trial's", batchSize: "the trial's" })
       .positional('trial', { type: 'string', demandOption: true, describe: 'Trial id (see nas best / nas trials) or EXPERIMENT:SEQ' })
+      .option('dataset', { type: 'string', describe: "Where the experiment's own data (--dataset PATH) is now, if it moved; it must hold the same files" })
       .example('$0 replay 17 --epochs 30', 'Fully train trial 17: its hyperparameters, cosine decay, augmentation') as unknown as Argv<ReplayArgs>,
   handler: async (args) => {
     const checked = checkFullTrainingArgs(args);
@@ -22,8 +25,9 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       const trial = store.findTrial(args.trial);
       const experiment = store.experiments.byId(trial.experimentId)!;
       checkStoredArch(trial, experiment.config);
-      const request = replayRequestOf(trial, experiment, checked);
-      await runFullTraining(store, trial.id, request, args.json ?? false);
+      const data = await checkReplayData(replayRequestOf(trial, experiment, checked), experiment.name, args.dataset);
+      if (data.summary && !args.json) process.stdout.write(`data: ${data.summary}\n`);
+      await runFullTraining(store, trial.id, data.request, args.json ?? false);
     } finally {
       store.close();
     }

@@ -36,7 +36,8 @@ export const searchCommand: CommandModule<object, SearchCommandArgs> = {
         options,
         ...runOptions,
         onEvent: progressRenderer(mode),
-        onPreflight: ({ backend }) => {
+        onPreflight: ({ backend, dataset }) => {
+          if (dataset && mode !== 'quiet') process.stdout.write(mode === 'json' ? `${JSON.stringify({ type: 'dataset', summary: dataset })}\n` : `data: ${dataset}\n`);
           if (backend && mode !== 'quiet') process.stdout.write(mode === 'json' ? `${JSON.stringify({ type: 'backend', ...backend })}\n` : `backend: ${backend.text}\n`);
         },
         signal: interrupt.signal,

@@ -1,6 +1,6 @@
 /** A stored trial read for retraining or display, with a damaged record as a one-line error instead of a crash. */
 import { escapeControls } from '../../checks.js';
-import { datasetInfo, type DatasetName } from '../../data/index.js';
+import { infoOf, type DatasetRef } from '../../data/index.js';
 import { ArchError, NasError } from '../../errors.js';
 import { validateArch } from '../../space/index.js';
 import type { TrialRecord } from '../../store/index.js';
@@ -8,7 +8,7 @@ import type { TrialRecord } from '../../store/index.js';
 /** Checks a layer trial's stored ARCH against its experiment's dataset before it is retrained. */
 export function checkStoredArch(trial: TrialRecord, config: { dataset?: unknown; labelMode?: unknown }): void {
   if (typeof trial.arch === 'string') return;
-  const info = datasetInfo(config.dataset as DatasetName, { labelMode: config.labelMode as string | undefined });
+  const info = infoOf(config as unknown as DatasetRef);
   try {
     validateArch(trial.arch, { input: info.inputShape, classes: info.numClasses });
   } catch (error) {

@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { FullTraining } from '../../app/full-training.js';
-import { datasetInfo } from '../../data/index.js';
+import { infoOf } from '../../data/index.js';
 import { inferCost } from '../../space/index.js';
 import type { BatchProgress, EpochMetrics } from '../../trainer/types.js';
 import { duration, fixed, percent } from './format.js';
@@ -37,7 +37,7 @@ export interface TrainingProgress {
 
 /** The progress of `request`: the mode from --json and the terminal, the MACs from its ARCH. */
 export function fullTrainingProgress(request: FullTraining, json: boolean): TrainingProgress {
-  const info = datasetInfo(request.dataset, { labelMode: request.labelMode });
+  const info = infoOf(request);
   let macsPerImage: number | null = null;
   try {
     macsPerImage = inferCost(request.arch, info.inputShape, info.numClasses).macs;

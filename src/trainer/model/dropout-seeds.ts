@@ -19,4 +19,9 @@ export class DropoutReseeder {
   reseed(): void {
     for (const layer of this.layers) layer.seed = this.seeds.next();
   }
+
+  /** Where the stream would be after `steps` steps (a run continued from a checkpoint). */
+  skip(steps: number): void {
+    for (let step = 0; step < steps; step++) this.reseed();
+  }
 }

@@ -20,6 +20,11 @@ export class EpochPlan {
     return this.planned * this.stepsPerEpoch;
   }
 
+  /** The plan of a run continued from a checkpoint. */
+  restore(planned: number): void {
+    this.planned = planned;
+  }
+
   /** After `done` epochs that took `elapsedSeconds` in all. */
   update(done: number, elapsedSeconds: number): void {
     const limit = this.hyper.timeLimitSeconds;

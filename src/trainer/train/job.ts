@@ -24,7 +24,7 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
   const model = buildModel(job.arch, info.inputShape, info.numClasses, { seed: job.hyper.seed });
   try {
     // A full training has no per-epoch validation split, so it never stops early (and never looks at the test set).
-    const run = await trainModel(model, data, job.hyper, hooks);
+    const run = await trainModel(model, data, job.hyper, job.checkpoint ? { ...hooks, checkpoint: job.checkpoint } : hooks);
     const result: TrainResult = {
       status: run.status,
       history: run.history,
@@ -38,6 +38,7 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
     };
     const mirror = (job.hyper.testTimeFlip ?? false) && job.hyper.augment && (info.augmentation?.flip ?? false);
     if (test && run.status !== 'nan') result.test = evaluate(model, test, data.norm, info.numClasses, { mirror });
+    if (test) result.normalisation = { ...data.norm, images: data.train.indices.length };
     if (job.saveModelTo !== undefined && run.status !== 'nan') result.modelPath = await saveModel(model, job.saveModelTo);
     result.seconds = (performance.now() - started) / 1000;
     return result;

@@ -9,6 +9,7 @@ import { createOptimizer, learningRateAt, type SteppedOptimizer } from './schedu
 import { evaluate, type Subset } from './evaluate.js';
 import { EpochPlan } from './epoch-plan.js';
 import { ProgressMeter } from './progress.js';
+import { restoreCheckpoint, saveCheckpoint } from './resume.js';
 
 export interface TrainingData {
   train: Subset;
@@ -27,6 +28,8 @@ export interface TrainHooks {
   onStep?: (progress: { epoch: number; step: number; steps: number; loss: number }) => void;
   /** Progress within an epoch with its pace and ETA, at most every PROGRESS_INTERVAL_MS. */
   onProgress?: (progress: BatchProgress) => void;
+  /** Save the state after every epoch to this file, and continue from it when it holds this key's state. */
+  checkpoint?: { file: string; key: string };
 }
 
 export interface TrainingRun {
@@ -54,8 +57,20 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
   const run: TrainingRun = { status: 'completed', history: [], trainImages: 0, trainSeconds: 0 };
   const stopper = new EarlyStopper(hyper.earlyStoppingPatience);
   let stepIndex = 0;
+  let elapsedBefore = 0;
+  let firstEpoch = 1;
   try {
-    for (let epoch = 1; epoch <= plan.epochs; epoch++) {
+    const resumed = hooks.checkpoint && (await restoreCheckpoint(model, optimizer.optimizer, hooks.checkpoint));
+    if (resumed) {
+      ({ stepIndex, elapsedSeconds: elapsedBefore } = resumed);
+      Object.assign(run, { history: resumed.history, trainImages: resumed.trainImages, trainSeconds: resumed.trainSeconds });
+      Object.assign(stopper, resumed.stopper);
+      plan.restore(resumed.plannedEpochs);
+      reseeder.skip(stepIndex);
+      firstEpoch = resumed.epochsDone + 1;
+    }
+    const elapsed = () => elapsedBefore + (performance.now() - loopStarted) / 1000;
+    for (let epoch = firstEpoch; epoch <= plan.epochs; epoch++) {
       const started = performance.now();
       let lossSum = 0;
       let correct = 0;
@@ -80,7 +95,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
       run.trainSeconds += (performance.now() - started) / 1000;
       run.trainImages += seen;
       const val = data.val ? evaluate(model, data.val, data.norm, data.classes) : undefined;
-      plan.update(epoch, (performance.now() - loopStarted) / 1000);
+      plan.update(epoch, elapsed());
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: lossSum / Math.max(seen, 1),
@@ -94,6 +109,10 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
       if (val && !Number.isFinite(val.loss)) return { ...run, status: 'nan' };
       if ((await hooks.onEpoch?.(metrics)) === 'prune') return { ...run, status: 'pruned' };
       if (val && stopper.shouldStop(val.loss)) break;
+      if (hooks.checkpoint) {
+        const state = { key: hooks.checkpoint.key, epochsDone: epoch, stepIndex, plannedEpochs: plan.epochs, elapsedSeconds: elapsed(), trainImages: run.trainImages, trainSeconds: run.trainSeconds, history: run.history, stopper: { ...stopper } };
+        await saveCheckpoint(model, optimizer.optimizer, hooks.checkpoint.file, state);
+      }
     }
     return run;
   } finally {
@@ -131,8 +150,8 @@ function l2(weights: tf.Tensor[]): tf.Scalar {
 }
 
 class EarlyStopper {
-  private best = Infinity;
-  private sinceBest = 0;
+  best = Infinity;
+  sinceBest = 0;
 
   constructor(private readonly patience: number) {}
 
