@@ -64,6 +64,9 @@ test('a missing experiment or trial, or a damaged row, is a clear message on the
   await page.goto(`${server.url}#/trial/8`);
   await page.waitForSelector('table.layers');
   assert.equal(await page.locator('.error-box').count(), 0, 'the message goes once a page works');
+  // The browser logs each failed request (404, 500) as a console error: expected here, and only those.
+  assert.ok(browser.problems.every((problem) => /Failed to load resource: the server responded with a status of (404|500)/.test(problem)), browser.problems.join('\n'));
+  browser.problems.length = 0;
 });
 
 test('every plot of the experiment page draws, and the table sorts, filters, searches and keeps the top K', { timeout: 60_000 }, async () => {
