@@ -98,8 +98,8 @@ for (let i = 0; i <= argv.loads; i++) {
 }
 
 /**
- * The search's pace (trials finished per second) in windows of `window` seconds, interleaved so that the
- * machine's other load drifts across all three alike: no page open (the dashboard idle), the big experiment's
+ * The search's pace (trials finished per second) in windows of `window` seconds, interleaved and rotated so that
+ * the machine's other load and the search's own trend fall on all three alike: no page open (the dashboard idle), the big experiment's
  * page open (live, another experiment changing), the running search's own page open (redrawn at every commit).
  */
 const conditions = { closed: 'about:blank', big: `${server.url}#/experiment/${bigId}`, running: '' };
@@ -108,8 +108,10 @@ const reader = Store.openReadOnly(db);
 const writerId = reader.findExperiment('writer').id;
 reader.close();
 let refreshes = 0;
+const order = Object.keys(conditions) as (keyof typeof conditions)[];
 for (let round = 0; round < 3; round++) {
-  for (const condition of Object.keys(conditions) as (keyof typeof conditions)[]) {
+  // Each condition takes each place in a round once: the search slows as its experiment grows, the same for all.
+  for (const condition of [...order.slice(round), ...order.slice(0, round)]) {
     await browser.page.goto(condition === 'running' ? `${server.url}#/experiment/${writerId}` : conditions[condition]);
     await sleep(1000);
     const before = finished('writer');

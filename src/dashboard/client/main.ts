@@ -22,9 +22,13 @@ let page: Page | null = null;
 let refreshing = false;
 let again = false;
 let refreshes = 0;
-/** Changes come every few hundred ms from a busy search: the page redraws at most once a second for them. */
-const LIVE_INTERVAL_MS = 1000;
+/**
+ * Changes come every few hundred ms from a busy search: the page redraws for them at most every 2 s, and waits
+ * ten times as long as its last redraw took, so that watching a search takes little from it (BENCHMARKS.md).
+ */
+const LIVE_INTERVAL_MS = 2000;
 let lastStart = -Infinity;
+let lastDuration = 0;
 let scheduled: number | undefined;
 
 function pickSource(): DataSource {
@@ -51,7 +55,7 @@ function navigate(): void {
 
 function onChange(): void {
   if (scheduled !== undefined) return;
-  const wait = Math.max(0, lastStart + LIVE_INTERVAL_MS - performance.now());
+  const wait = Math.max(0, lastStart + Math.max(LIVE_INTERVAL_MS, 10 * lastDuration) - performance.now());
   scheduled = window.setTimeout(() => {
     scheduled = undefined;
     void refresh();
@@ -74,6 +78,7 @@ async function refresh(): Promise<void> {
     if (current === page) replace(problem, errorBox((error as Error).message));
   } finally {
     refreshing = false;
+    lastDuration = performance.now() - lastStart;
     document.body.dataset['refreshes'] = String(++refreshes);
   }
   if (again) {
