@@ -1,7 +1,8 @@
 import type { SqliteDatabase } from './open.js';
 import type { ExperimentRecord, ExperimentStatus, ExperimentSummary, NewExperiment } from './types.js';
 
-interface ExperimentRow {
+/** An experiments row as SQLite returns it (the read-only views read the same rows). */
+export interface ExperimentRow {
   id: number;
   name: string;
   dataset: string;

@@ -1,24 +1,6 @@
 import type { SqliteDatabase } from '../open.js';
-import type { ExperimentStatus } from '../types.js';
+import type { ExperimentRow } from '../experiments.js';
 import type { ExperimentListing } from './types.js';
-
-interface ExperimentRow {
-  id: number;
-  name: string;
-  dataset: string;
-  space: string;
-  strategy: string;
-  seed: number;
-  config: string;
-  config_version?: number;
-  status: ExperimentStatus;
-  message: string | null;
-  wall_seconds: number;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-  backend?: string | null;
-}
 
 /**
  * The experiments (all, or those with the given ids), without their trials' figures: counting trials scans the
