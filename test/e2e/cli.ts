@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { shippedFile } from '../../src/util/paths.js';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -69,4 +70,14 @@ export function assertOneLineError(result: CliResult, pattern: RegExp): void {
   assert.match(lines[0]!, pattern);
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
   assert.doesNotMatch(result.stderr, /\u001b/, 'no escape sequence reaches the terminal');
+}
+
+/** The rows of `sql` on a results database, read-only. */
+export function rows(file: string, sql: string): Record<string, unknown>[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(sql).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
 }

@@ -3,24 +3,83 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
-import { loadDataset, type ImageSet } from '../../src/data/index.js';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import type { Preprocessing } from '../../src/app/index.js';
+import { loadDataset, type DatasetDescriptor, type ImageSet } from '../../src/data/index.js';
 import { imageFolder, pattern, writeImage } from '../data/image-fixtures.js';
-import { assertOneLineError, runCli, tmpDir, TINY_SPACE } from './cli.js';
+import { assertOneLineError, runCli, tmpDir, TINY_SPACE, rows } from './cli.js';
 
 const DEBIAN = '/usr/share/datasets/fashion-mnist';
 const absent = !fs.existsSync(DEBIAN) && `Debian's dataset-fashion-mnist is not installed (${DEBIAN})`;
 /** Sorted, these names give the classes Fashion-MNIST's label order ('T-shirt/top' cannot be a folder name). */
 const CLASS_FOLDERS = ['0-tshirt-top', '1-trouser', '2-pullover', '3-dress', '4-coat', '5-sandal', '6-shirt', '7-sneaker', '8-bag', '9-ankle-boot'];
 
-function rows(file: string, sql: string): Record<string, unknown>[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare(sql).all() as Record<string, unknown>[];
-  } finally {
-    db.close();
+/**
+ * The exported folder of replay 1 (of an RGB image folder), used as a user would: stock tfjs in Node loads it, and
+ * the user's own files, resized as preprocessing.json says, go in as raw 0-255 pixels. On the experiment's test
+ * images this gives nas's own evaluation exactly: the confusion matrix the replay recorded.
+ */
+async function checkExport(folder: string, descriptor: DatasetDescriptor, db: string, dataDir: string): Promise<void> {
+  assert.deepEqual(fs.readdirSync(folder).sort(), ['labels.json', 'model.json', 'preprocessing.json', 'weights.bin']);
+  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
+  const labels = read('labels.json') as string[];
+  assert.deepEqual(labels, ['circle', 'square', 'star']);
+  const { input, normalisation, resize } = read('preprocessing.json') as Preprocessing;
+  const [replay] = rows(db, 'SELECT hyper, confusion FROM replays WHERE id = 1');
+  const settings = JSON.parse(replay!.hyper as string) as { preprocessing: Preprocessing };
+  assert.deepEqual(input, { shape: [32, 32, 3], channelOrder: 'HWC', colour: 'rgb', dtype: 'float32', pixels: 'raw', range: [0, 255], normalisedInModel: true });
+  assert.deepEqual([normalisation.computedOn.dataset, normalisation.computedOn.images], [descriptor.path, 96]);
+  assert.deepEqual({ mean: normalisation.mean, std: normalisation.std }, { mean: settings.preprocessing.normalisation.mean, std: settings.preprocessing.normalisation.std });
+  const { train, test } = await loadDataset(descriptor.path, { descriptor, dataDir });
+  for (let c = 0; c < 3; c++) {
+    const values = Array.from(train.images.filter((_, p) => p % 3 === c), (v) => v / 255);
+    const mean = values.reduce((a, b) => a + b) / values.length;
+    const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    assert.ok(Math.abs(normalisation.mean[c]! - mean) < 1e-4 && Math.abs(normalisation.std[c]! - std) < 1e-4, `channel ${c}: the statistics of the 96 training images`);
   }
+  assert.deepEqual(resize, { height: 32, width: 32, fit: 'fill: stretched to height x width, the aspect ratio not kept', kernel: "lanczos3 (sharp's default)",
+    alpha: 'flattened onto black', colour: 'sRGB' });
+
+  // Every file of the folder, decoded and resized by the rule, keyed by its pixels.
+  const files = new Map<string, { file: string; pixels: Buffer }>();
+  for (const file of (fs.readdirSync(descriptor.path, { recursive: true }) as string[]).filter((f) => f.endsWith('.jpg'))) {
+    const pixels = await sharp(path.join(descriptor.path, file)).flatten({ background: '#000000' }).toColourspace('srgb')
+      .resize(resize!.width as number, resize!.height as number, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
+    files.set(pixels.toString('base64'), { file, pixels });
+  }
+  const size = input.shape[0] * input.shape[1] * input.shape[2];
+  const mine = Array.from({ length: test.count }, (_, i) => {
+    const found = files.get(Buffer.from(test.images.subarray(i * size, (i + 1) * size)).toString('base64'));
+    assert.ok(found, `test image ${i} is one of the files, resized by the rule to the very pixels nas trained on`);
+    assert.equal(path.dirname(found.file), labels[test.labels[i]!], 'labels.json names its class folder');
+    return found.pixels;
+  });
+
+  await tf.setBackend('cpu');
+  const model = JSON.parse(fs.readFileSync(path.join(folder, 'model.json'), 'utf8'));
+  const weights = Buffer.concat(model.weightsManifest.flatMap((group: { paths: string[] }) => group.paths.map((p) => fs.readFileSync(path.join(folder, p)))));
+  const net = await tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: model.modelTopology,
+    weightSpecs: model.weightsManifest.flatMap((group: { weights: tf.io.WeightsManifestEntry[] }) => group.weights),
+    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length),
+  }));
+  const classesOf = (scale: number): number[] => tf.tidy(() => {
+    const x = tf.tensor4d(Float32Array.from(Buffer.concat(mine), (v) => v * scale), [mine.length, ...input.shape]);
+    return Array.from((net.predict(x) as tf.Tensor).argMax(1).dataSync());
+  });
+  const confusionOf = (predicted: number[]): number[][] => {
+    const matrix = labels.map(() => labels.map(() => 0));
+    predicted.forEach((k, i) => matrix[test.labels[i]!]![k]! += 1);
+    return matrix;
+  };
+  const raw = classesOf(1);
+  assert.deepEqual(confusionOf(raw), JSON.parse(replay!.confusion as string), `the exported model predicts ${raw.join(',')} from raw pixels, as nas evaluated it`);
+  assert.deepEqual(classesOf(1), raw, 'deterministic');
+  assert.notDeepEqual(classesOf(1 / 255), raw, 'the check can fail: pixel / 255 would change the predictions');
+  net.dispose();
 }
+
 
 /** The first `count` examples of `set`, in the order a folder is read: by class, then by file name (the index). */
 function classMajor(set: ImageSet, count: number): { images: Buffer; labels: Buffer; order: number[] } {
@@ -79,7 +138,7 @@ test('parity: 2,000 + 500 Fashion-MNIST images as PNG folders read back byte-equ
   assert.deepEqual(folderTrials, trials('idx.db'), 'same hashes, statuses and rewards, trial by trial');
 });
 
-test('mixed JPEG sizes: resized, searched, replayed; a moved folder is found with --dataset, a changed file is refused', async () => {
+test('mixed JPEG sizes: resized, searched, replayed, exported; a moved folder is found with --dataset, a changed file is refused', async () => {
   const dir = tmpDir();
   const env = { NAS_DATA_DIR: path.join(dir, 'cache') };
   const cwd = { cwd: dir, env };
@@ -96,10 +155,14 @@ test('mixed JPEG sizes: resized, searched, replayed; a moved folder is found wit
   assert.deepEqual([descriptor.kind, descriptor.path, descriptor.shape, descriptor.classNames, experiment!.config_version], ['folder', where, [32, 32, 3], ['circle', 'square', 'star'], 2]);
   assert.match(descriptor.fingerprint, /^[0-9a-f]{64}$/);
 
-  const replay = await runCli(['replay', '1', '--epochs', '1', '--backend', 'cpu'], cwd);
+  const replay = await runCli(['replay', '1', '--epochs', '3', '--backend', 'cpu'], cwd);
   assert.equal(replay.code, 0, replay.stderr);
   assert.match(replay.stdout, /^data: .*mixed: 120 images .* read from the dataset cache in [\d.]+ s\n/);
   assert.match(replay.stdout, /test accuracy: /);
+  const exported = await runCli(['export', '1', '--out', 'web'], cwd);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.match(exported.stdout, /^exported replay 1 of trial 1 \(.*mixed, 3 epochs, test accuracy \d+\.\d\d%\) to .*web/);
+  await checkExport(path.join(dir, 'web'), descriptor, db, env.NAS_DATA_DIR);
 
   fs.renameSync(where, path.join(dir, 'moved'));
   assertOneLineError(await runCli(['replay', '1', '--epochs', '1', '--backend', 'cpu'], cwd),

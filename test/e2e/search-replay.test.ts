@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
-import { errors, runCli, tmpDir, TINY_SPACE } from './cli.js';
+import { errors, runCli, tmpDir, TINY_SPACE, rows } from './cli.js';
 
 /** Real training (tfjs cpu backend, worker processes) on the synthetic dataset, kept small: 200 examples, 1 epoch. */
 const searchArgs = (trials: number, seed: number): string[] => [
@@ -12,18 +11,8 @@ const searchArgs = (trials: number, seed: number): string[] => [
 ];
 const TRAIN_SMALL = ['--epochs', '1', '--train-limit', '200', '--backend', 'cpu'];
 
-interface Row {
-  [column: string]: unknown;
-}
+type Row = Record<string, unknown>;
 
-function rows(file: string, sql: string): Row[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare(sql).all() as Row[];
-  } finally {
-    db.close();
-  }
-}
 
 test('nas search (12 trials, 2 workers), nas best --json, nas replay of the best: through the CLI, checked in the database', async () => {
   const dir = tmpDir();
