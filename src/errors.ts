@@ -55,6 +55,14 @@ export class DatabaseError extends NasError {
 /** A backend that was asked for and is not available. */
 export class BackendError extends NasError {}
 
+/**
+ * A full training that did not finish: the loss became NaN, its worker crashed, or it was interrupted. Not a
+ * mistake in the input: exit code 1. A checkpoint of its last finished epoch lets the same command continue.
+ */
+export class TrainingError extends NasError {
+  override readonly exitCode: number = 1;
+}
+
 function formatLocated(message: string, layer?: number, field?: string): string {
   const where = [layer !== undefined ? `layer ${layer}` : '', field !== undefined ? `field '${field}'` : '']
     .filter(Boolean)

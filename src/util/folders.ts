@@ -1,7 +1,7 @@
 /** Output folders checked before long work starts, so that a finished training is never lost for want of a place to save it. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * The folder `dir` (given as `option`), if it exists or can be created, and this process may write in it;

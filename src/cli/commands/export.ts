@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { exportTrial } from '../../app/export-trial.js';
 import { DEFAULT_DB_FILE, Store } from '../../store/index.js';
 import { percent } from '../progress/format.js';
-import { writableFolder } from './folders.js';
+import { writableFolder } from '../../util/folders.js';
 import { writeOut } from './stdout.js';
 
 interface ExportArgs {

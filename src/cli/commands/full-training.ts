@@ -5,61 +5,86 @@
 import { infoOf } from '../../data/index.js';
 import { describeArch } from '../../space/index.js';
 import type { Argv } from 'yargs';
-import { DEFAULT_REPLAY_EPOCHS, REPLAY_RECIPE, trainFully, type FullTraining, type TrainingRecipe } from '../../app/full-training.js';
+import { DEFAULT_REPLAY_EPOCHS, REPLAY_RECIPE, trainFully, type FullTraining } from '../../app/full-training.js';
 import { BACKENDS } from '../../app/options/config.js';
-import { checkOption, optionSpec } from '../../app/options/index.js';
-import { oneOf, positiveNumber } from '../../checks.js';
-import { writableFolder } from './folders.js';
-import { DEFAULT_DB_FILE, type Store } from '../../store/index.js';
-import { ConfigError } from '../../errors.js';
-import type { BackendName, HyperParams } from '../../trainer/types.js';
+import { checkTrainingSettings, type CheckedTrainingSettings, type TrainingSettings } from '../../api/training-settings.js';
+import { DEFAULT_DB_FILE, type ReplayRecord, type Store } from '../../store/index.js';
+import { TrainingError } from '../../errors.js';
+import type { BatchProgress, EpochMetrics, HyperParams, TrainResult } from '../../trainer/types.js';
 import { duration } from '../progress/format.js';
 import { evaluationReport } from '../progress/report.js';
 import { fullTrainingProgress } from '../progress/training-progress.js';
 
-const SCHEDULES: readonly HyperParams['schedule'][] = ['constant', 'cosine'];
+/** What a full training reports to its printer: the hooks of trainFully and replay(). */
+export interface TrainingHooks {
+  signal: AbortSignal;
+  onStart: (request: FullTraining, dataSummary?: string) => void;
+  onResume: (epochsDone: number) => void;
+  onEpoch: (metrics: EpochMetrics) => void;
+  onProgress: (progress: BatchProgress) => void;
+}
+
+export interface TrainedModel {
+  result: TrainResult;
+  replay: ReplayRecord;
+  resumedAfterEpoch: number;
+  dbFile: string;
+}
 
 /**
- * Runs a full training (nas replay, nas train) with its progress, then prints the test report (or with
- * json, one JSON object). A failed training sets exit code 1 with its reason.
+ * Runs a full training (nas replay, nas train) with its progress, then prints the test report (or with json,
+ * one JSON object). A training that fails sets exit code 1 with its reason.
  */
-export async function runFullTraining(store: Store, trialId: number | null, request: FullTraining, json: boolean): Promise<void> {
+export async function reportFullTraining(json: boolean, train: (hooks: TrainingHooks) => Promise<TrainedModel>): Promise<void> {
   const out = process.stdout;
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);
-  if (!json) {
-    out.write(
-      `training ${describeArch(request.arch)} on ${request.dataset} (train + validation${request.trainLimit ? `, at most ${request.trainLimit} examples` : ''}) ` +
-        `for ${epochsLine(request.hyper)} (${recipeLine(request)}), then one evaluation on the test set\n`,
-    );
-  }
-  const progress = fullTrainingProgress(request, json);
+  let progress: ReturnType<typeof fullTrainingProgress> | undefined;
+  let classNames: string[] = [];
+  let epochs = 0;
+  const hooks: TrainingHooks = {
+    signal: interrupt.signal,
+    onStart: (request, dataSummary) => {
+      if (dataSummary && !json) out.write(`data: ${dataSummary}\n`);
+      if (!json) out.write(`training ${describeArch(request.arch)} on ${request.dataset} (train + validation${request.trainLimit ? `, at most ${request.trainLimit} examples` : ''}) ` + `for ${epochsLine(request.hyper)} (${recipeLine(request)}), then one evaluation on the test set\n`);
+      classNames = infoOf(request).classNames;
+      epochs = request.hyper.epochs;
+      progress = fullTrainingProgress(request, json);
+    },
+    onResume: (done) => {
+      if (!json) out.write(`continuing from its checkpoint: ${done} of ${epochs} epochs done\n`);
+    },
+    onEpoch: (metrics) => progress?.onEpoch(metrics),
+    onProgress: (report) => progress?.onProgress(report),
+  };
   try {
-    let resumedAfter = 0;
-    const onResume = (done: number): void => {
-      resumedAfter = done;
-      if (!json) out.write(`continuing from its checkpoint: ${done} of ${request.hyper.epochs} epochs done\n`);
-    };
-    const outcome = await trainFully(store, trialId, { ...request, signal: interrupt.signal, onEpoch: progress.onEpoch, onProgress: progress.onProgress, onResume });
-    progress.stop();
-    if (!outcome.ok) {
-      process.stderr.write(`nas: training failed: ${outcome.error}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const { result, replay } = outcome;
+    const { result, replay, resumedAfterEpoch, dbFile } = await train(hooks);
+    progress?.stop();
     if (json) {
-      out.write(`${JSON.stringify({ replay: replay.id, testAccuracy: replay.evaluation.accuracy, resumedAfterEpoch: resumedAfter, ...replay, history: result.history })}\n`);
+      out.write(`${JSON.stringify({ replay: replay.id, testAccuracy: replay.evaluation.accuracy, resumedAfterEpoch, ...replay, history: result.history })}\n`);
       return;
     }
-    const classNames = infoOf(request).classNames;
     out.write(`\n${evaluationReport(result.test!, classNames)}`);
-    out.write(`model saved to ${result.modelPath ?? '(not saved)'}; recorded as replay ${replay.id} in ${store.file} (${duration(result.seconds)}, backend ${result.backend})\n`);
+    out.write(`model saved to ${result.modelPath ?? '(not saved)'}; recorded as replay ${replay.id} in ${dbFile} (${duration(result.seconds)}, backend ${result.backend})\n`);
+  } catch (error) {
+    if (!(error instanceof TrainingError)) throw error;
+    progress?.stop();
+    process.stderr.write(`nas: training failed: ${error.message}\n`);
+    process.exitCode = 1;
   } finally {
-    progress.stop();
+    progress?.stop();
     process.off('SIGINT', onSigint);
   }
+}
+
+/** `nas train`: an ARCH file's full training, with no trial behind it. */
+export async function trainArch(store: Store, request: FullTraining, hooks: TrainingHooks): Promise<TrainedModel> {
+  hooks.onStart(request);
+  let resumedAfterEpoch = 0;
+  const outcome = await trainFully(store, null, { ...request, ...hooks, onResume: (done) => ((resumedAfterEpoch = done), hooks.onResume(done)) });
+  if (!outcome.ok) throw new TrainingError(outcome.error);
+  return { result: outcome.result, replay: outcome.replay, resumedAfterEpoch, dbFile: store.file };
 }
 
 function epochsLine(hyper: HyperParams): string {
@@ -118,27 +143,41 @@ export function fullTrainingOptions<T>(yargs: Argv<T>, backendDefault: string, h
     .option('json', { type: 'boolean', describe: 'Print the result as JSON' }) as unknown as Argv<T & FullTrainingArgs>;
 }
 
-export function checkFullTrainingArgs(args: FullTrainingArgs): { epochs: number; backend?: BackendName; trainLimit?: number; threads?: number; recipe: TrainingRecipe; modelsDir: string } {
-  const labelSmoothing = args['label-smoothing'];
-  if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new ConfigError(`--label-smoothing must be in [0, 1), not ${labelSmoothing}`);
-  const weightDecay = args['weight-decay'];
-  if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) throw new ConfigError(`--weight-decay must be a number >= 0, not ${weightDecay}`);
-  const recipe: TrainingRecipe = {
-    schedule: oneOf('--schedule', args.schedule, SCHEDULES),
-    augment: args.augment,
-    labelSmoothing,
-    weightDecay,
-    testTimeFlip: args.tta,
-  };
-  if (args['time-limit'] !== undefined) recipe.timeLimitSeconds = positiveNumber('--time-limit', args['time-limit']);
-  if (args.lr !== undefined) recipe.learningRate = positiveNumber('--lr', args.lr);
-  if (args['batch-size'] !== undefined) recipe.batchSize = checkOption(optionSpec('batchSize'), args['batch-size']);
+const FLAGS: Record<keyof TrainingSettings, string> = {
+  epochs: '--epochs',
+  schedule: '--schedule',
+  augment: '--augment',
+  labelSmoothing: '--label-smoothing',
+  weightDecay: '--weight-decay',
+  timeLimitSeconds: '--time-limit',
+  testTimeFlip: '--tta',
+  learningRate: '--lr',
+  batchSize: '--batch-size',
+  backend: '--backend',
+  threads: '--threads',
+  trainLimit: '--train-limit',
+  modelsDir: '--models-dir',
+};
+
+/** The command line's full-training options as the API's settings (replay() and trainFully take these). */
+export function trainingSettingsOf(args: FullTrainingArgs): TrainingSettings {
   return {
-    recipe,
-    threads: args.threads === undefined ? undefined : checkOption(optionSpec('threads'), args.threads),
-    epochs: checkOption(optionSpec('epochs'), args.epochs),
-    backend: args.backend === undefined ? undefined : (oneOf('--backend', args.backend, BACKENDS) as BackendName),
-    trainLimit: args['train-limit'] === undefined ? undefined : checkOption(optionSpec('trainLimit'), args['train-limit']),
-    modelsDir: writableFolder('--models-dir', args['models-dir']),
+    epochs: args.epochs,
+    schedule: args.schedule,
+    augment: args.augment,
+    labelSmoothing: args['label-smoothing'],
+    weightDecay: args['weight-decay'],
+    timeLimitSeconds: args['time-limit'],
+    testTimeFlip: args.tta,
+    learningRate: args.lr,
+    batchSize: args['batch-size'],
+    backend: args.backend,
+    threads: args.threads,
+    trainLimit: args['train-limit'],
+    modelsDir: args['models-dir'],
   };
+}
+
+export function checkFullTrainingArgs(args: FullTrainingArgs): CheckedTrainingSettings {
+  return checkTrainingSettings(trainingSettingsOf(args), (key) => FLAGS[key]);
 }

@@ -1,9 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { replayRequestOf } from '../../app/full-training.js';
-import { checkReplayData } from '../../app/custom-data.js';
-import { Store } from '../../store/index.js';
-import { checkStoredArch } from './stored-trial.js';
-import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from './full-training.js';
+import { checkFullTrainingArgs, fullTrainingOptions, reportFullTraining, trainingSettingsOf, type FullTrainingArgs } from './full-training.js';
 
 interface ReplayArgs extends FullTrainingArgs {
   trial: string;
@@ -19,17 +15,12 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .option('dataset', { type: 'string', describe: "Where the experiment's own data (--dataset PATH) is now, if it moved; it must hold the same files" })
       .example('$0 replay 17 --epochs 30', 'Fully train trial 17: its hyperparameters, cosine decay, augmentation') as unknown as Argv<ReplayArgs>,
   handler: async (args) => {
-    const checked = checkFullTrainingArgs(args);
-    const store = Store.open(args.db, { create: false });
-    try {
-      const trial = store.findTrial(args.trial);
-      const experiment = store.experiments.byId(trial.experimentId)!;
-      checkStoredArch(trial, experiment.config);
-      const data = await checkReplayData(replayRequestOf(trial, experiment, checked), experiment.name, args.dataset);
-      if (data.summary && !args.json) process.stdout.write(`data: ${data.summary}\n`);
-      await runFullTraining(store, trial.id, data.request, args.json ?? false);
-    } finally {
-      store.close();
-    }
+    const settings = trainingSettingsOf(args);
+    checkFullTrainingArgs(args);
+    await reportFullTraining(args.json ?? false, async (hooks) => {
+      // Loaded here: the replay brings the trainer and TensorFlow.js with it.
+      const { replay } = await import('../../api/replay.js');
+      return replay({ ...settings, trial: args.trial, db: args.db, dataset: args.dataset, ...hooks, onStart: (plan) => hooks.onStart(plan.training, plan.dataSummary) });
+    });
   },
 };

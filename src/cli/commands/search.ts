@@ -1,5 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { declareSearchOptions, searchInputFromArgs, type SearchCommandArgs } from '../../app/options/index.js';
+import { search, type SearchInput, type SearchRunEvent } from '../../api/search.js';
+import type { RunArgs } from '../../app/options/index.js';
 import { progressRenderer, type ProgressMode } from '../progress/search-progress.js';
 
 /** Every option comes from the search-option table (src/app/options/table.ts). */
@@ -30,17 +32,15 @@ export const searchCommand: CommandModule<object, SearchCommandArgs> = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      // Loaded here, not at the top: the search session brings the trainer and TensorFlow.js with it.
-      const { startSearch } = await import('../../app/search-session.js');
-      const summary = await startSearch({
-        options,
-        ...runOptions,
-        onEvent: progressRenderer(mode),
-        onPreflight: ({ backend, dataset }) => {
-          if (dataset && mode !== 'quiet') process.stdout.write(mode === 'json' ? `${JSON.stringify({ type: 'dataset', summary: dataset })}\n` : `data: ${dataset}\n`);
-          if (backend && mode !== 'quiet') process.stdout.write(mode === 'json' ? `${JSON.stringify({ type: 'backend', ...backend })}\n` : `backend: ${backend.text}\n`);
-        },
+      const render = progressRenderer(mode);
+      const summary = await search({
+        ...options,
+        ...apiRunOptions(runOptions),
         signal: interrupt.signal,
+        onEvent: (event) => {
+          if (event.type !== 'preflight') render(event);
+          else if (mode !== 'quiet') printPreflight(event, mode);
+        },
       });
       if (summary.status === 'failed') process.exitCode = 1;
       else if (summary.status === 'stopped' && interrupt.signal.aborted) process.exitCode = 130;
@@ -50,3 +50,13 @@ export const searchCommand: CommandModule<object, SearchCommandArgs> = {
     }
   },
 };
+
+function printPreflight({ backend, dataset }: Extract<SearchRunEvent, { type: 'preflight' }>, mode: ProgressMode): void {
+  if (dataset) process.stdout.write(mode === 'json' ? `${JSON.stringify({ type: 'dataset', summary: dataset })}\n` : `data: ${dataset}\n`);
+  if (backend) process.stdout.write(mode === 'json' ? `${JSON.stringify({ type: 'backend', ...backend })}\n` : `backend: ${backend.text}\n`);
+}
+
+/** The command line's run options by the API's names. */
+function apiRunOptions({ dbFile, ...run }: Omit<RunArgs, 'json' | 'quiet'>): Partial<SearchInput> {
+  return { db: dbFile, ...run };
+}

@@ -10,7 +10,7 @@ import { SEARCH_DEFAULTS } from '../../app/options/derived.js';
 import { searchHyperParams, trialSeed } from '../../evaluation/index.js';
 import { loadArchFile, validateArch } from '../../space/index.js';
 import { Store } from '../../store/index.js';
-import { checkFullTrainingArgs, fullTrainingOptions, runFullTraining, type FullTrainingArgs } from './full-training.js';
+import { checkFullTrainingArgs, fullTrainingOptions, reportFullTraining, trainArch, type FullTrainingArgs } from './full-training.js';
 
 interface TrainArgs extends FullTrainingArgs {
   arch: string;
@@ -69,10 +69,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     const valFraction = checkOption(optionSpec('valFraction'), args['val-fraction'] ?? d.valFraction);
     const store = Store.open(args.db, { create: true });
     try {
-      await runFullTraining(
-        store,
-        null,
-        {
+      const request: FullTraining = {
           arch,
           ...data,
           dataDir: args['data-dir'],
@@ -85,9 +82,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           backend: checked.backend ?? 'auto',
           modelsDir: checked.modelsDir,
           modelName: trainModelName(arch),
-        },
-        args.json ?? false,
-      );
+      };
+      await reportFullTraining(args.json ?? false, (hooks) => trainArch(store, request, hooks));
     } finally {
       store.close();
     }
