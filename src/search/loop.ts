@@ -1,3 +1,4 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Strategy } from '../controller/types.js';
 import { candidateCost } from '../space/index.js';
 import { FINISHED_STATUSES, newLeaseHolder, type NewTrial, type TrialRecord, type TrialResult } from '../store/index.js';
@@ -68,6 +69,10 @@ class SearchRun implements RunContext {
   private async loop(strategy: Strategy): Promise<void> {
     const { store } = this.deps;
     for (;;) {
+      // A batch of duplicates of stored trials settles with no I/O at all: without this, such batches follow one
+      // another in one macrotask, and a Ctrl-C (like every timer and I/O callback) waits for a batch with a trial
+      // to train, or for the end of the search.
+      await nextMacrotask();
       const snapshot = store.controller.latestState(this.experimentId)!;
       let batchIndex = snapshot.batch;
       let batch: TrialRecord[];

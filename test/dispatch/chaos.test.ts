@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Queue } from 'bullmq';
 import { PREFIX, QUEUE_NAME } from '../../src/dispatch/keys.js';
-import { runCli, tmpDir } from '../e2e/cli.js';
+import { runCli, startCli, tmpDir } from '../e2e/cli.js';
 import { until } from './helpers.js';
-import { epochCounts, outcomes, spawnCli, startWorkerProcess, stopAll, trialsOf, type WorkerProcess } from './processes.js';
+import { epochCounts, outcomes, startWorkerProcess, stopAll, trialsOf, type WorkerProcess } from './processes.js';
 import { startRedis } from './redis-server.js';
 
 const SEARCH = [
@@ -47,7 +47,7 @@ test('chaos: workers SIGKILLed mid-trial, a job delivered twice, the orchestrato
   let ends = 0;
   let epochs = 0;
   const orchestrator = () =>
-    spawnCli([...SEARCH, 'queue.db', '--queue', redis.url], {
+    startCli([...SEARCH, 'queue.db', '--queue', redis.url], {
       cwd: dir,
       onLine: (line) => {
         const type = (JSON.parse(line) as { type: string }).type;
@@ -110,7 +110,7 @@ test('a trial whose worker dies three times fails with the cause, and the search
   const workers = [1, 2, 3, 4].map((i) => startWorkerProcess(redis.url, `doomed${i}`, { cwd: dir, env: { NAS_TEST_EVALUATOR: 'fake:5000' }, lockSeconds: 1 }));
   try {
     await Promise.all(workers.map((w) => w.ready));
-    const search = spawnCli(['search', '--dataset', 'synthetic', '--space', 'fashion', '--trials', '1', '--epochs', '2', '--prune', 'none', '--db', 'q.db', '--queue', redis.url], { cwd: dir });
+    const search = startCli(['search', '--dataset', 'synthetic', '--space', 'fashion', '--trials', '1', '--epochs', '2', '--prune', 'none', '--db', 'q.db', '--queue', redis.url], { cwd: dir });
     for (let death = 1; death <= 3; death++) {
       let victim: WorkerProcess | undefined;
       await until(() => (victim = workers.find((w) => w.child.exitCode === null && w.child.signalCode === null && w.current.size > 0)) !== undefined, `the trial to start (run ${death})`);

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runCli, tmpDir } from '../e2e/cli.js';
-import { epochCounts, outcomes, spawnCli, startWorkerProcess, stopAll, trialsOf } from './processes.js';
+import { runCli, startCli, tmpDir } from '../e2e/cli.js';
+import { epochCounts, outcomes, startWorkerProcess, stopAll, trialsOf } from './processes.js';
 import { startRedis } from './redis-server.js';
 
 export const SEARCH = [
@@ -24,7 +24,7 @@ test('3 workers through the queue give the same hashes and rewards as a local se
   try {
     await Promise.all(workers.map((w) => w.ready));
     let listed: Promise<{ stdout: string; code: number | null }> | undefined;
-    const search = spawnCli([...SEARCH, '--db', 'queue.db', '--queue', redis.url], {
+    const search = startCli([...SEARCH, '--db', 'queue.db', '--queue', redis.url], {
       cwd: dir,
       onLine: (line) => {
         if (!listed && JSON.parse(line).type === 'epoch') listed = runCli(['workers', '--queue', redis.url, '--json'], { cwd: dir });

@@ -1,32 +1,8 @@
-/** `nas worker` and `nas search --queue` as separate processes, through the compiled CLI, for the end-to-end tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** `nas worker` as a separate process, through the compiled CLI, and what the end-to-end queue tests read back from a database. */
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Store, type TrialRecord } from '../../src/store/index.js';
-import { CLI, type CliResult } from '../e2e/cli.js';
-
-/** `nas ARGS` as a process (behind `prefix`, e.g. ip netns exec NS), each stdout line to `onLine`. */
-export function spawnCli(
-  args: string[],
-  options: { cwd: string; env?: Record<string, string>; prefix?: string[]; onLine?: (line: string, child: ChildProcess) => void },
-): { child: ChildProcess; done: Promise<CliResult> } {
-  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-  delete env.NODE_TEST_CONTEXT;
-  const [command, ...rest] = [...(options.prefix ?? []), process.execPath, CLI, ...args];
-  const child = spawn(command!, rest, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let pending = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) options.onLine?.(line, child);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
+import { startCli, type CliResult } from '../e2e/cli.js';
 
 export interface WorkerProcess {
   name: string;
@@ -49,7 +25,7 @@ export function startWorkerProcess(
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const worker = { name, lines: [] as string[], current: new Set<number>(), started: [] as number[], ready } as WorkerProcess;
-  const run = spawnCli(['worker', '--queue', url, '--name', name, '--lock-seconds', String(options.lockSeconds ?? 3), ...(options.args ?? [])], {
+  const run = startCli(['worker', '--queue', url, '--name', name, '--lock-seconds', String(options.lockSeconds ?? 3), ...(options.args ?? [])], {
     cwd: options.cwd,
     env: options.env,
     prefix: options.prefix,

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { test } from 'node:test';
-import { runCli, tmpDir } from '../e2e/cli.js';
+import { runCli, startCli, tmpDir } from '../e2e/cli.js';
 import { until } from './helpers.js';
-import { outcomes, spawnCli, startWorkerProcess, stopAll, trialsOf, type WorkerProcess } from './processes.js';
+import { outcomes, startWorkerProcess, stopAll, trialsOf, type WorkerProcess } from './processes.js';
 import { startRedis } from './redis-server.js';
 
 const SEARCH = ['search', '--dataset', 'synthetic', '--space', 'fashion', '--trials', '3', '--concurrency', '1', '--epochs', '2', '--prune', 'none', '--json', '--db'];
@@ -71,7 +71,7 @@ test('a worker on a second host (a network namespace) trains over the link; cut 
     const remote = startWorkerProcess(remoteUrl, 'remote', { cwd: dir, env: FAKE, prefix: ['ip', 'netns', 'exec', link.ns] });
     workers.push(remote);
     await remote.ready;
-    const search = spawnCli([...SEARCH, 'queue.db', '--queue', redis.url], { cwd: dir });
+    const search = startCli([...SEARCH, 'queue.db', '--queue', redis.url], { cwd: dir });
     await until(() => remote.current.has(1), 'the remote worker to take trial #1');
     await new Promise((resolve) => setTimeout(resolve, 500));
     ip('link', 'set', link.hostVeth, 'down');

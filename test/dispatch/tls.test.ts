@@ -8,8 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runCli, tmpDir } from '../e2e/cli.js';
-import { spawnCli, startWorkerProcess, stopAll, trialsOf } from './processes.js';
+import { runCli, startCli, tmpDir } from '../e2e/cli.js';
+import { startWorkerProcess, stopAll, trialsOf } from './processes.js';
 import { startRedis } from './redis-server.js';
 
 test('a worker and a search through rediss:// with a password; an untrusted certificate is refused in one line', async (t) => {
@@ -33,7 +33,7 @@ test('a worker and a search through rediss:// with a password; an untrusted cert
     assert.match(untrusted.stderr, /^nas: error: cannot reach the queue at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+: .*(self.signed|certificate)/im);
     assert.deepEqual(fs.readdirSync(dir), [], 'nothing written');
     await worker.ready;
-    const result = await spawnCli(args, { cwd: dir, env: trusted }).done;
+    const result = await startCli(args, { cwd: dir, env: trusted }).done;
     assert.equal(result.code, 0, result.stderr);
     const trials = trialsOf(dir, 'q.db').filter((trial) => trial.status !== 'duplicate');
     assert.ok(trials.length > 0 && trials.every((trial) => trial.status === 'completed' && trial.worker === 'tls/fake'));

@@ -21,14 +21,18 @@ export function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'nas-e2e-'));
 }
 
-/** Starts `nas ARGS` (the compiled CLI) in `cwd`; `onLine` sees each stdout line as it comes. */
+/**
+ * Starts `nas ARGS` (the compiled CLI) in `cwd`, behind `prefix` if given (e.g. ip netns exec NS); `onLine` sees each
+ * stdout line as it comes.
+ */
 export function startCli(
   args: string[],
-  options: { cwd: string; env?: Record<string, string>; onLine?: (line: string, child: ChildProcess) => void },
+  options: { cwd: string; env?: Record<string, string>; prefix?: string[]; onLine?: (line: string, child: ChildProcess) => void },
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const env = { ...process.env, ...options.env };
   delete env.NODE_TEST_CONTEXT;
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, ...rest] = [...(options.prefix ?? []), process.execPath, CLI, ...args];
+  const child = spawn(command!, rest, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let pending = '';

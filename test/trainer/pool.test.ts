@@ -125,6 +125,26 @@ describe('createTrainerPool', () => {
   });
 });
 
+describe('createTrainerPool, a trial aborted while its worker starts', () => {
+  it('fails at once instead of training to its end', async () => {
+    const pool = createTrainerPool({ size: 1, backend: 'cpu' });
+    try {
+      const controller = new AbortController();
+      const epochs: number[] = [];
+      const running = pool.run(tinyJob({ epochs: 200 }), { signal: controller.signal, onEpoch: (m) => (epochs.push(m.epoch), 'continue') });
+      while (pool.workerPids()[0] === undefined) await new Promise((resolve) => setImmediate(resolve));
+      controller.abort();
+      const outcome = await running;
+      assert.ok(!outcome.ok, 'the trial did not train');
+      assert.match(outcome.error, /aborted/);
+      assert.deepEqual(epochs, []);
+      assert.ok((await pool.run(tinyJob())).ok, 'the worker serves the next trial');
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('createTrainerPool with a small heap', () => {
   it('fails a trial that exhausts the JavaScript heap with cause oom, and replaces the worker', async () => {
     const pool = createTrainerPool({ size: 1, backend: 'cpu', execArgv: ['--max-old-space-size=32'] });

@@ -24,8 +24,11 @@ export const searchCommand: CommandModule<object, SearchCommandArgs> = {
     const { json, quiet, ...runOptions } = run;
     const mode: ProgressMode = json ? 'json' : quiet ? 'quiet' : process.stdout.isTTY ? 'tty' : 'plain';
     const interrupt = new AbortController();
+    const exitCodeOf = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
+    let stoppedBy: NodeJS.Signals | undefined;
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (interrupt.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+      if (stoppedBy !== undefined) process.exit(exitCodeOf(signal));
+      stoppedBy = signal;
       process.stderr.write(`\nnas: ${signal}: stopping after committing what is done (press Ctrl-C again to quit at once)\n`);
       interrupt.abort();
     };
@@ -43,7 +46,7 @@ export const searchCommand: CommandModule<object, SearchCommandArgs> = {
         },
       });
       if (summary.status === 'failed') process.exitCode = 1;
-      else if (summary.status === 'stopped' && interrupt.signal.aborted) process.exitCode = 130;
+      else if (summary.status === 'stopped' && stoppedBy !== undefined) process.exitCode = exitCodeOf(stoppedBy);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -165,6 +165,8 @@ class WorkerSlot {
       this.discard();
       return this.failure('error', (error as Error).message);
     }
+    // Aborted while the worker was starting: the abort listener below would never fire, and the job would run to its end.
+    if (hooks.signal?.aborted) return this.failure('error', 'aborted before it started');
     const id = this.nextJobId++;
     return new Promise<TrainOutcome>((resolve, reject) => {
       const onAbort = (): void => {
