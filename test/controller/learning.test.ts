@@ -92,3 +92,13 @@ test("repeats: 'skip' counts a sequence only the first time, 'once' once per bat
   assert.equal(allRepeats.baseline, 3, 'nothing new: the baseline stays');
   assert.throws(() => createStrategy('reinforce', { process, seed: 1, options: { repeats: 'never' } }), /^ConfigError: option 'repeats' of strategy 'reinforce' must be one of skip, once, learn, not 'never'$/);
 });
+
+test('reinforce on a space of one architecture (no decision left, or every one forced): updates without a gradient, entropy 0', () => {
+  for (const [process, only] of [[flatSpace(0, 2), ''], [flatSpace(3, 1), '0,0,0']] as const) {
+    const reinforce = createStrategy('reinforce', { process, seed: 2 }) as ReinforceStrategy;
+    const { proposals, diagnostics } = drive(reinforce, 3, () => 0.5);
+    assert.deepEqual(new Set(proposals.flat().map(({ decisions }) => decisions.join(','))), new Set([only]));
+    for (const update of diagnostics) assert.equal(update?.entropy, 0);
+    reinforce.dispose();
+  }
+});

@@ -128,7 +128,10 @@ export class ReinforceStrategy implements Strategy {
     const { advantages, rawStd } = this.advantagesOf(batch);
     let entropyRows: number[][] = [];
     let gradNorm = 0;
-    for (let s = 0; s < this.options.updateSteps; s++) {
+    // A space whose every step is forced (one architecture) leaves the policy nothing to learn, and no gradient.
+    const free = trajectories.some((trajectory) => trajectory.steps.some((step) => step.mask.filter(Boolean).length > 1));
+    const steps = free ? this.options.updateSteps : 0;
+    for (let s = 0; s < steps; s++) {
       const entropyOut: tf.Tensor2D[] = [];
       const { grads } = tf.variableGrads(() => {
         const { loss, entropy } = this.policy.loss(trajectories, advantages, this.options.entropyWeight, this.options);
