@@ -9,6 +9,8 @@ import { selectBackend } from '../../src/trainer/backends/index.js';
 import { printKernelTimes } from './kernel-times.js';
 import { buildModel } from '../../src/trainer/index.js';
 import { logitsModel } from '../../src/trainer/model/logits.js';
+import { inputConvKernels } from '../../src/trainer/model/input-convs.js';
+import { withoutInputGradients } from '../../src/trainer/backends/kernels/unneeded-input-gradient.js';
 import { createOptimizer } from '../../src/trainer/train/schedule.js';
 import { crossEntropyPerExample } from '../../src/trainer/train/loss.js';
 import { parseArch, parseShape } from '../../src/space/index.js';
@@ -32,9 +34,11 @@ const logits = logitsModel(model);
 const optimizer = createOptimizer({ learningRate: 1e-3, optimizer: 'adam' }).optimizer;
 const x = tf.randomNormal([batch, ...input], 0, 1, 'float32', 1);
 const y = tf.randomUniform([batch], 0, 10, 'int32', 2);
+const onData = inputConvKernels(model);
 const step = () => {
   const scores = () => logits.apply(x, { training: true }) as Tensor2D;
-  const loss = optimizer.minimize(() => crossEntropyPerExample(scores(), y as Tensor1D, 0.1).mean() as Scalar, true);
+  // As the trainer's step (train/loop.ts): the first convolutions' input gradients are not computed.
+  const loss = withoutInputGradients(onData, () => optimizer.minimize(() => crossEntropyPerExample(scores(), y as Tensor1D, 0.1).mean() as Scalar, true));
   loss?.dataSync();
   loss?.dispose();
 };

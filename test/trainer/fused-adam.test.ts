@@ -71,3 +71,26 @@ test('its state saves and restores as AdamOptimizer\'s (iterations, then first a
   optimizer.dispose();
   restored.dispose();
 });
+
+test('on the panel\'s parameter shapes (SIMD loop and its tail) it gives tfjs Adam\'s weights on cpu (3 steps, 1e-5)', async () => {
+  const shapes = [[3, 3, 32, 64], [5, 5, 1, 32], [1568, 256], [128], [10], [6272, 10]];
+  const inputs = shapes.flatMap((shape, i) => [randomInput(shape, 20 + i), randomInput(shape, 40 + i)]);
+  const steps = (makeOptimizer: () => tf.Optimizer) => (...tensors: tf.Tensor[]): tf.Tensor[] => {
+    const weights = shapes.map((_, i) => tf.variable(tensors[2 * i]));
+    const optimizer = makeOptimizer();
+    // A gradient that changes from step to step: d/dw of sum(r w + w^2 / 2) is r + w.
+    const loss = () => tf.addN(weights.map((w, i) => tf.sum(tf.add(tf.mul(w, tensors[2 * i + 1]), tf.mul(tf.square(w), 0.5))))) as tf.Scalar;
+    for (let step = 0; step < 3; step++) optimizer.minimize(loss, false, weights);
+    const result = weights.map((w) => w.clone());
+    optimizer.dispose();
+    tf.dispose(weights);
+    return result;
+  };
+  const expected = await runOn('cpu', inputs, steps(stock));
+  const actual = await runOn('wasm', inputs, steps(fused));
+  shapes.forEach((shape, i) => {
+    const error = relativeError(actual[i], expected[i]);
+    assert.ok(error < 1e-5, `${shape.join('x')}: relative error ${error}`);
+    assert.ok(relativeError(expected[i], inputs[2 * i].values) > 1e-3, `${shape.join('x')} moved`);
+  });
+});

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch, BatchOptions, Normalisation } from '../../data/types.js';
 import { batches } from '../../data/index.js';
 import type { BatchProgress, EpochMetrics, EpochVerdict, HyperParams, TrainResult } from '../types.js';
+import { withoutInputGradients } from '../backends/kernels/unneeded-input-gradient.js';
 import { DropoutReseeder } from '../model/dropout-seeds.js';
+import { inputConvKernels } from '../model/input-convs.js';
 import { logitsModel } from '../model/logits.js';
 import { countCorrect, crossEntropyPerExample } from './loss.js';
 import { createOptimizer, learningRateAt, type SteppedOptimizer } from './schedule.js';
@@ -125,18 +127,19 @@ function makeStep(model: tf.LayersModel, optimizer: SteppedOptimizer, hyper: Hyp
   const logits = logitsModel(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decayed = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => w.read());
+  const onData = inputConvKernels(model);
   return (batch: Batch, shape: number[]): { loss: number; correct: number } => {
     const tensors = tf.tidy(() => {
       const x = tf.tensor4d(batch.x, [batch.count, shape[0], shape[1], shape[2]]);
       const y = tf.tensor1d(batch.y, 'int32');
       let correctT: tf.Scalar | undefined;
       let dataLossT: tf.Scalar | undefined;
-      optimizer.optimizer.minimize(() => {
+      withoutInputGradients(onData, () => optimizer.optimizer.minimize(() => {
         const scores = logits.apply(x, { training: true }) as tf.Tensor2D;
         correctT = tf.keep(countCorrect(scores, y));
         dataLossT = tf.keep(crossEntropyPerExample(scores, y, hyper.labelSmoothing).mean() as tf.Scalar);
         return hyper.weightDecay > 0 ? dataLossT.add(l2(decayed).mul(hyper.weightDecay / 2)) as tf.Scalar : dataLossT.clone();
-      }, false, variables);
+      }, false, variables));
       return [dataLossT as tf.Scalar, correctT as tf.Scalar];
     });
     const result = { loss: tensors[0].dataSync()[0], correct: tensors[1].dataSync()[0] };

@@ -3,10 +3,13 @@
  * elementwise kernels (each a pass over memory, single-threaded on wasm) per variable and step, which on a
  * small CNN costs as much as its forward convolutions. Same arithmetic as tfjs's Adam:
  *   m' = b1 m + (1 - b1) g,  v' = b2 v + (1 - b2) g^2,  x' = x - lr (m' / c1) / (sqrt(v' / c2) + eps)
- * with c1 = 1 - b1^t and c2 = 1 - b2^t given by the caller. Outputs [x', m', v'].
+ * with c1 = 1 - b1^t and c2 = 1 - b2^t given by the caller. Outputs [x', m', v']. A SIMD loop
+ * (adam-simd.ts) over whole vectors of 4, this loop over the rest.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { adamLoops } from './adam-simd.js';
+import { heapBuffer, withScratch } from './heap-module.js';
 
 export const ADAM_UPDATE_KERNEL = 'NasAdamUpdate';
 
@@ -26,19 +29,28 @@ function adamUpdate({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap;
   const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = attrs as unknown as AdamUpdateAttrs;
   const wasm = backend as unknown as BackendWasm;
   const outputs = [wasm.makeOutput(x.shape, 'float32'), wasm.makeOutput(x.shape, 'float32'), wasm.makeOutput(x.shape, 'float32')];
-  // Views only after the allocations above: growing the heap detaches earlier ones.
-  const [xOut, mOut, vOut] = outputs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
-  const [xIn, gIn, mIn, vIn] = [x, g, m, v].map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
   const step = learningRate / correction1;
   const rootCorrection2 = Math.sqrt(correction2);
-  for (let i = 0; i < xIn.length; i++) {
-    const gradient = gIn[i];
-    const first = beta1 * mIn[i] + (1 - beta1) * gradient;
-    const second = beta2 * vIn[i] + (1 - beta2) * gradient * gradient;
-    mOut[i] = first;
-    vOut[i] = second;
-    xOut[i] = xIn[i] - (step * first) / (Math.sqrt(second) / rootCorrection2 + epsilon);
-  }
+  withScratch(wasm, 28, (constants) => {
+    // Views only after the allocations above: growing the heap detaches earlier ones.
+    const [xOut, mOut, vOut] = outputs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+    const [xIn, gIn, mIn, vIn] = [x, g, m, v].map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+    const loops = adamLoops(wasm);
+    const whole = loops === null ? 0 : xIn.length - (xIn.length % 4);
+    if (loops !== null && whole > 0) {
+      new Float32Array(heapBuffer(wasm), constants, 7).set([beta1, 1 - beta1, beta2, 1 - beta2, step, 1 / rootCorrection2, epsilon]);
+      const [xAt, gAt, mAt, vAt, xoAt, moAt, voAt] = [xIn, gIn, mIn, vIn, xOut, mOut, vOut].map((a) => a.byteOffset);
+      loops.update(xAt, gAt, mAt, vAt, xoAt, moAt, voAt, 4 * whole, constants);
+    }
+    for (let i = whole; i < xIn.length; i++) {
+      const gradient = gIn[i];
+      const first = beta1 * mIn[i] + (1 - beta1) * gradient;
+      const second = beta2 * vIn[i] + (1 - beta2) * gradient * gradient;
+      mOut[i] = first;
+      vOut[i] = second;
+      xOut[i] = xIn[i] - (step * first) / (Math.sqrt(second) / rootCorrection2 + epsilon);
+    }
+  });
   return outputs;
 }
 

@@ -1,5 +1,6 @@
 /**
- * BatchMatMul for wasm. The package sends XNNPACK only untransposed products of one matrix pair; anything
+ * BatchMatMul for wasm. Single products of a batch's rows (a dense layer's gradients) by dense-product.ts
+ * where it applies. The package sends XNNPACK only untransposed products of one matrix pair; anything
  * else (a transposed operand, as in every dense layer's gradients, or a batch) runs as a scalar loop. Here
  * operands are transposed explicitly and batches split, so that every product takes the XNNPACK path, and
  * large right operands are split into blocks that XNNPACK packs at cache speed (see product.ts).
@@ -10,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelComposer, wasmOverride } from './compose.js';
+import { denseProduct } from './dense-product.js';
 import { blockedProduct, type Multiply } from './product.js';
 
 interface Attrs {
@@ -42,6 +44,10 @@ function batchMatMul(inputs: Record<'a' | 'b', tf.TensorInfo>, backend: tf.Kerne
 /** One product of two matrices (shapes [..., rows, cols] with a batch of 1), as [...outer, M, N]. */
 function singleProduct(k: KernelComposer, multiply: Multiply, a: tf.TensorInfo, b: tf.TensorInfo, attrs: Attrs): tf.TensorInfo {
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  if (!attrs.transposeB) {
+    const dense = denseProduct(k.backend, k.reshape(a, [1, ...a.shape.slice(-2)]), k.reshape(b, [1, ...b.shape.slice(-2)]), attrs.transposeA);
+    if (dense !== null) return k.reshape(k.adopt(dense), [...outer, ...dense.shape.slice(1)]);
+  }
   const a3 = asBatchOfMatrices(k, a, 1, attrs.transposeA);
   const [, m, inner] = a3.shape;
   if (attrs.transposeB && !attrs.transposeA) {

@@ -5,7 +5,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { simdLoops, SUM_BLOCK_ROWS, withScratch, type SimdLoops } from './batch-norm-simd.js';
+import { simdLoops, SUM_BLOCK_ROWS, type SimdLoops } from './batch-norm-simd.js';
+import { heapBuffer, withScratch } from './heap-module.js';
 
 export interface ChannelSums {
   /** sum of g per channel */
@@ -16,11 +17,6 @@ export interface ChannelSums {
 
 function address(wasm: BackendWasm, t: tf.TensorInfo): number {
   return (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
-}
-
-/** The heap's current buffer (a new one after the heap grew). */
-function heap(wasm: BackendWasm): ArrayBufferLike {
-  return (wasm as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer;
 }
 
 function loopsFor(wasm: BackendWasm, x: tf.TensorInfo): SimdLoops | null {
@@ -42,8 +38,8 @@ export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.Tens
     const acc32 = scratch;
     const acc64 = scratch + 8 * c;
     // Views only after the allocation: it may have grown the heap.
-    new Float32Array(heap(wasm), acc32, 2 * c).fill(0);
-    new Float64Array(heap(wasm), acc64, 2 * c).fill(0);
+    new Float32Array(heapBuffer(wasm), acc32, 2 * c).fill(0);
+    new Float64Array(heapBuffer(wasm), acc64, 2 * c).fill(0);
     const xAt = address(wasm, x);
     const centerAt = center === null ? xAt : address(wasm, center);
     const dyAt = dy === undefined ? 0 : address(wasm, dy);
@@ -52,7 +48,7 @@ export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.Tens
       if (dy === undefined) loops.moments(xAt + row * cb, count, cb, centerAt, acc32, acc64);
       else loops.gradientSums(dyAt + row * cb, xAt + row * cb, count, cb, centerAt, acc32, acc64);
     }
-    const sums = new Float64Array(heap(wasm), acc64, 2 * c);
+    const sums = new Float64Array(heapBuffer(wasm), acc64, 2 * c);
     return { g: sums.slice(0, c), gd: sums.slice(c) };
   });
 }
@@ -101,7 +97,7 @@ export function affineRows(
   }
   const rows = (wasm.typedArrayFromHeap(out) as Float32Array).length / c;
   withScratch(wasm, 12 * c, (scratch) => {
-    const coefficients = new Float32Array(heap(wasm), scratch, 3 * c);
+    const coefficients = new Float32Array(heapBuffer(wasm), scratch, 3 * c);
     coefficients.set(a, 0);
     if (b === undefined) coefficients.fill(0, c, 2 * c);
     else coefficients.set(b, c);

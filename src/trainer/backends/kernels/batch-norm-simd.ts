@@ -7,7 +7,8 @@
  * address is a byte offset into the heap and `cb` is C * 4, the bytes of one row.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { assembleModule, type WasmFunction } from './wasm-assembler.js';
+import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import type { WasmFunction } from './wasm-assembler.js';
 
 /**
  * Per-channel sums of g and g * d over `rows` rows, added in float32 to acc32 [2C], then folded into float64
@@ -98,60 +99,14 @@ export interface SimdLoops {
   affine(u: number, v: number, out: number, rows: number, cb: number, a: number, b: number, k: number): void;
 }
 
-/** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
-interface Memory {
-  readonly buffer: ArrayBufferLike;
-}
-interface WebAssemblyApi {
-  Module: new (binary: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
-interface EmscriptenMemory {
-  wasmMemory?: Memory;
-  asm?: { memory?: Memory };
-  _malloc(bytes: number): number;
-  _free(pointer: number): void;
-}
-
 const instances = new WeakMap<Memory, SimdLoops | null>();
-
-function emscripten(backend: BackendWasm): EmscriptenMemory {
-  return (backend as unknown as { wasm: EmscriptenMemory }).wasm;
-}
 
 /** The loops on `backend`'s memory, or null where they cannot run (no SIMD, no memory to import). */
 export function simdLoops(backend: BackendWasm): SimdLoops | null {
-  const module = emscripten(backend);
-  const memory = module.wasmMemory ?? module.asm?.memory;
-  if (memory === undefined) return null;
-  let loops = instances.get(memory);
-  if (loops === undefined) {
-    try {
-      loops = loopsOnMemory(memory);
-    } catch {
-      loops = null;
-    }
-    instances.set(memory, loops);
-  }
-  return loops;
+  return moduleOnHeap(backend, instances, loopsOnMemory);
 }
 
 /** The loops compiled against a memory (a WebAssembly.Memory, shared or not). */
 export function loopsOnMemory(memory: Memory): SimdLoops {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const binary = assembleModule([SHIFTED_MOMENTS, GRADIENT_SUMS, AFFINE], shared);
-  return new wasmApi.Instance(new wasmApi.Module(binary), { env: { memory } }).exports as unknown as SimdLoops;
-}
-
-/** Scratch memory on the heap for the duration of `use` (allocating may grow the heap: take views after). */
-export function withScratch<T>(backend: BackendWasm, bytes: number, use: (address: number) => T): T {
-  const module = emscripten(backend);
-  const address = module._malloc(bytes);
-  try {
-    return use(address);
-  } finally {
-    module._free(address);
-  }
+  return instantiateOn<SimdLoops>(memory, [SHIFTED_MOMENTS, GRADIENT_SUMS, AFFINE]);
 }

@@ -65,13 +65,6 @@ export class KernelComposer {
     return this.run('Slice', { x }, { begin, size });
   }
 
-  /** Slice with steps; plain Slice when every step is 1. */
-  stridedSlice(x: TensorInfo, begin: number[], size: number[], steps: number[]): TensorInfo {
-    if (steps.every((s) => s === 1)) return this.slice(x, begin, size);
-    const end = begin.map((b, i) => b + (size[i] - 1) * steps[i] + 1);
-    return this.run('StridedSlice', { x }, { begin, end, strides: steps, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
-  }
-
   pad(x: TensorInfo, paddings: [number, number][], constantValue = 0): TensorInfo {
     if (paddings.every(([a, b]) => a === 0 && b === 0)) return x;
     return this.run('PadV2', { x }, { paddings, constantValue });

@@ -1,6 +1,11 @@
 /**
- * Conv2DBackpropFilter for wasm (the package has none), as one forward convolution that XNNPACK runs on all
- * threads: with the batch as the channel axis,
+ * Conv2DBackpropFilter for wasm (the package has none). Where C_out is a multiple of 8 (every layer the search
+ * spaces propose), by the SIMD loops of filter-gradient.ts on one thread: the routes below give XNNPACK
+ * convolutions or products of shapes it runs slowly (a filter as large as the image, or packing per call).
+ * With more threads, which XNNPACK uses and the loops do not, the loops stay ahead only for layers of few
+ * input channels (MULTI_THREAD_MAX_CHANNELS).
+ *
+ * Otherwise as one forward convolution that XNNPACK runs on all threads: with the batch as the channel axis,
  *   dW[kh,kw,ci,co] = sum over (oh,ow,n) of x'[ci, kh + oh*s - top, kw + ow*s - left, n] * dy'[oh, ow, n, co]
  * where x' = x transposed to [CI, H, W, N] and dy' = dy transposed to [OH, OW, N, CO]: a convolution of x'
  * (CI "images") by the filter dy' with dilation s, whose [CI, KH, KW, CO] output is dW up to a transpose.
@@ -13,11 +18,15 @@
  * (4.3 ms for the same case; 3x3x3->64 on 32x32 images: 100 -> 25 ms).
  */
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { KernelComposer, wasmKernel } from './compose.js';
 import { convGeometry, type ConvGradientAttrs, type Shape4 } from './conv-info.js';
+import { filterGradientOnHeap } from './filter-gradient.js';
 import { batchToChannels, windowsAsRows } from './heap.js';
 
 type Attrs = ConvGradientAttrs & { filterShape: Shape4 };
+
+const MULTI_THREAD_MAX_CHANNELS = 32;
 
 /** Measured crossover: at 72 taps (3x3x8) the matrix product was faster, at 100 (5x5x4) and 144 (3x3x16) slower. */
 const SMALL_FILTER_ROWS = 80;
@@ -25,6 +34,8 @@ const SMALL_FILTER_ROWS = 80;
 function conv2dBackpropFilter(inputs: Record<'x' | 'dy', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs): tf.TensorInfo {
   const { x, dy } = inputs;
   const info = convGeometry('Conv2DBackpropFilter', x.shape as Shape4, attrs.filterShape, attrs);
+  const onHeap = getThreadsCount() === 1 || info.inChannels <= MULTI_THREAD_MAX_CHANNELS ? filterGradientOnHeap(backend, x, dy, info) : null;
+  if (onHeap !== null) return onHeap;
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   const k = new KernelComposer(backend, 'Conv2DBackpropFilter');
   if (info.inChannels * kh * kw <= SMALL_FILTER_ROWS) {

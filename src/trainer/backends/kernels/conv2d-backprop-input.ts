@@ -9,14 +9,17 @@
  * work at stride 2: 214 ms of a 917 ms step of C128k5-Pmax2-C32k3s2 at batch 64).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelComposer, wasmKernel } from './compose.js';
 import { convGeometry, type ConvGradientAttrs, type Shape4 } from './conv-info.js';
-import { interleavePhases } from './heap.js';
+import { interleavePhases, rotatedTaps } from './heap.js';
+import { inputGradientUnneeded } from './unneeded-input-gradient.js';
 
 type Attrs = ConvGradientAttrs & { inputShape: Shape4 };
 
 function conv2dBackpropInput(inputs: Record<'dy' | 'filter', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs): tf.TensorInfo {
   const { dy, filter } = inputs;
+  if (inputGradientUnneeded(filter)) return zeros(backend, attrs.inputShape);
   const info = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape as Shape4, attrs);
   const k = new KernelComposer(backend, 'Conv2DBackpropInput');
   const rowPhases = phasesAlong(info.inHeight, info.filterHeight, info.strideHeight, info.padInfo.top);
@@ -55,8 +58,7 @@ function phaseGradient(k: KernelComposer, dy: tf.TensorInfo, filter: tf.TensorIn
   const rowSpan = spanOf(rows, outHeight);
   const colSpan = spanOf(cols, outWidth);
   if (rowSpan.keep <= 0 || colSpan.keep <= 0) return null;
-  const taps = k.stridedSlice(filter, [rows.first, cols.first, 0, 0], [rows.taps, cols.taps, info.inChannels, outChannels], [info.strideHeight, info.strideWidth, 1, 1]);
-  const rotated = k.transpose(k.run('Reverse', { x: taps }, { dims: [0, 1] }), [0, 1, 3, 2]);
+  const rotated = k.adopt(rotatedTaps(k.backend, filter, { r: rows.first, c: cols.first }, { r: rows.taps, c: cols.taps }, { r: info.strideHeight, c: info.strideWidth }));
   const source = k.slice(dy, [0, rowSpan.start, colSpan.start, 0], [info.batchSize, rowSpan.keep, colSpan.keep, outChannels]);
   const pad: tf.backend_util.ExplicitPadding = [[0, 0], [rowSpan.before, rowSpan.after], [colSpan.before, colSpan.after], [0, 0]];
   return k.run('Conv2D', { x: source, filter: rotated }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
@@ -69,6 +71,13 @@ function spanOf(phase: Phase, length: number) {
   const start = Math.max(0, begin);
   const stop = Math.min(length, end);
   return { start, keep: stop - start, before: start - begin, after: end - Math.max(stop, start) };
+}
+
+function zeros(backend: tf.KernelBackend, shape: Shape4): tf.TensorInfo {
+  const wasm = backend as unknown as BackendWasm;
+  const out = wasm.makeOutput(shape, 'float32');
+  (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
+  return out;
 }
 
 export const conv2dBackpropInputConfig = wasmKernel('Conv2DBackpropInput', conv2dBackpropInput);

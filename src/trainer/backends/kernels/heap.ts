@@ -119,3 +119,28 @@ export function interleavePhases(backend: tf.KernelBackend, phases: (tf.TensorIn
   }));
   return out;
 }
+
+/**
+ * The taps of filter W [KH, KW, C_in, C_out] at rows first.r + s.r * (taps.r - 1 - a) and columns
+ * first.c + s.c * (taps.c - 1 - b), rotated by 180 degrees and with the channel axes swapped: out[a, b, o, i].
+ * One pass, where the package's StridedSlice and Reverse copy element by element.
+ */
+export function rotatedTaps(
+  backend: tf.KernelBackend, filter: tf.TensorInfo, first: { r: number; c: number }, taps: { r: number; c: number }, step: { r: number; c: number },
+): tf.TensorInfo {
+  const [, kw, ci, co] = filter.shape;
+  const wasm = backend as unknown as BackendWasm;
+  const out = wasm.makeOutput([taps.r, taps.c, co, ci], 'float32');
+  // Views only after the allocation above: growing the heap detaches earlier ones.
+  const source = wasm.typedArrayFromHeap(filter) as Float32Array;
+  const target = wasm.typedArrayFromHeap(out) as Float32Array;
+  for (let a = 0, to = 0; a < taps.r; a++) {
+    for (let b = 0; b < taps.c; b++, to += ci * co) {
+      const from = ((first.r + step.r * (taps.r - 1 - a)) * kw + first.c + step.c * (taps.c - 1 - b)) * ci * co;
+      for (let i = 0; i < ci; i++) {
+        for (let o = 0, at = from + i * co; o < co; o++, at++) target[to + o * ci + i] = source[at];
+      }
+    }
+  }
+  return out;
+}

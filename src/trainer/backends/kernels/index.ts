@@ -1,5 +1,6 @@
 /** Training kernels for the wasm backend: missing gradients, and faster or corrected versions of slow ones. */
 import * as tf from '@tensorflow/tfjs';
+import { eluGradOverride, reluGradientConfig, reluGradKernelConfig, reluOverride } from './activations.js';
 import { adamUpdateConfig } from './adam-update.js';
 import { batchMatMulOverride } from './batch-mat-mul.js';
 import { batchNormGradientConfig, batchNormKernelConfigs } from './batch-norm.js';
@@ -14,7 +15,7 @@ import { tileOverride } from './tile.js';
 
 /** Kernels written here from scratch (replacing the package's version where it has one). */
 const NEW_KERNELS: tf.KernelConfig[] = [
-  conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig, adamUpdateConfig, ...batchNormKernelConfigs,
+  conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig, adamUpdateConfig, ...batchNormKernelConfigs, reluGradKernelConfig,
 ];
 
 /** Kernels that take over some cases from the package's own version and hand it the rest. */
@@ -25,6 +26,8 @@ const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> 
   Sum: sumOverride,
   Mean: meanOverride,
   Tile: tileOverride,
+  Relu: reluOverride,
+  EluGrad: eluGradOverride,
 };
 
 const originals = new Map<string, tf.KernelConfig>();
@@ -37,6 +40,8 @@ export function registerWasmTrainingKernels(): string[] {
   for (const config of NEW_KERNELS) replaceKernel(config);
   // Gradients are looked up by kernel name on every backend; this kernel exists on wasm only.
   tf.registerGradient(batchNormGradientConfig);
+  // ReLU's gradient runs one kernel on wasm; on other backends it is tfjs's own.
+  tf.registerGradient(reluGradientConfig);
   for (const [name, override] of Object.entries(OVERRIDES)) {
     const original = originals.get(name) ?? tf.getKernel(name, 'wasm');
     if (original === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel to extend`);

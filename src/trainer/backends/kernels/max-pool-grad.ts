@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernel } from './compose.js';
+import { maxPoolGradLoops } from './max-pool-grad-simd.js';
 
 interface Attrs {
   filterSize: [number, number] | number;
@@ -25,6 +26,13 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
   );
   const wasm = backend as unknown as BackendWasm;
   const out = wasm.makeOutput(input.shape, 'float32');
+  const loops = tilesTwoByTwo(info) && info.inChannels % 4 === 0 ? maxPoolGradLoops(wasm) : null;
+  if (loops !== null) {
+    const address = (t: tf.TensorInfo) => (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
+    const c = info.inChannels;
+    loops.tiles(address(input), address(dy), address(out), info.batchSize * info.outHeight, info.inWidth * c * 4, c * 4);
+    return out;
+  }
   // Views only after the allocation above: growing the heap detaches earlier ones.
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;
   const route = tilesTwoByTwo(info) ? routeInTwoByTwoTiles : routeToFirstMaxima;
@@ -33,8 +41,9 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
 }
 
 /**
- * The common case: 2x2 windows with stride 2 that tile the input exactly. Unrolled, with the maximum and its
- * place in locals and every input written once (no fill): about 2x faster than the general loop below.
+ * The common case: 2x2 windows with stride 2 that tile the input exactly (by max-pool-grad-simd.ts where the
+ * channels are a multiple of 4). Unrolled, with the maximum and its place in locals and every input written
+ * once (no fill): about 2x faster than the general loop below.
  */
 function tilesTwoByTwo(info: tf.backend_util.Conv2DInfo): boolean {
   const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth, padInfo } = info;

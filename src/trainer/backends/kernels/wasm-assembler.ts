@@ -2,8 +2,9 @@
  * A small WebAssembly assembler for loops over the wasm backend's heap: functions written as flat WAT text
  * (one instruction after another, no folded expressions) become a module that imports the backend's own
  * memory, so they read and write tensors in place. Only what the heap kernels use is known: i32 arithmetic,
- * locals, block / loop / br / br_if, and 128-bit SIMD loads, stores and float lanes. Every parameter is an
- * i32 (a byte address or a count) and no function returns a value.
+ * locals, block / loop / br / br_if, i32 and 128-bit SIMD loads and stores (`offset=N` after one adds a
+ * constant byte offset), float lanes, comparisons and bit selects. Every parameter is an i32 (a byte address
+ * or a count) and no function returns a value.
  */
 
 /** `params` and `locals` name i32 / v128 locals; `body` is the flat instruction text (`;;` comments allowed). */
@@ -33,13 +34,26 @@ const OPS: Record<string, [number[], Immediate]> = {
   'i32.sub': [[0x6b], 'none'],
   'i32.mul': [[0x6c], 'none'],
   'i32.shl': [[0x74], 'none'],
+  'i32.load': [[0x28], 'memarg'],
   'v128.load': [[0xfd, 0x00], 'memarg'],
+  'v128.load32_splat': [[0xfd, 0x09], 'memarg'],
   'v128.store': [[0xfd, 0x0b], 'memarg'],
   'i8x16.shuffle': [[0xfd, 0x0d], 'lanes'],
+  'i32x4.splat': [[0xfd, 0x11], 'none'],
+  'f32x4.ne': [[0xfd, 0x42], 'none'],
+  'f32x4.gt': [[0xfd, 0x44], 'none'],
+  'f32x4.ge': [[0xfd, 0x46], 'none'],
+  'v128.and': [[0xfd, 0x4e], 'none'],
+  'v128.andnot': [[0xfd, 0x4f], 'none'],
+  'v128.or': [[0xfd, 0x50], 'none'],
+  'v128.bitselect': [[0xfd, 0x52], 'none'],
   'f64x2.promote_low_f32x4': [[0xfd, 0x5f], 'none'],
+  'f32x4.sqrt': [[0xfd, 0xe3, 0x01], 'none'],
   'f32x4.add': [[0xfd, 0xe4, 0x01], 'none'],
   'f32x4.sub': [[0xfd, 0xe5, 0x01], 'none'],
   'f32x4.mul': [[0xfd, 0xe6, 0x01], 'none'],
+  'f32x4.div': [[0xfd, 0xe7, 0x01], 'none'],
+  'f32x4.max': [[0xfd, 0xe9, 0x01], 'none'],
   'f64x2.add': [[0xfd, 0xf0, 0x01], 'none'],
 };
 
@@ -114,10 +128,13 @@ function assembleBody(f: WasmFunction): number[] {
       case 'i32':
         code.push(...signed(Number(take('constant'))));
         break;
-      case 'memarg':
-        // Alignment hint 2^2 (float32 tensors), offset 0.
-        code.push(2, 0);
+      case 'memarg': {
+        // Alignment hint 2^2 (float32 tensors); a constant byte offset may follow as `offset=N`.
+        const offset = tokens[0]?.startsWith('offset=') ? Number(take('offset').slice('offset='.length)) : 0;
+        if (!Number.isInteger(offset) || offset < 0) throw new Error(`${f.name}: bad offset in ${op}`);
+        code.push(2, ...unsigned(offset));
         break;
+      }
       case 'lanes':
         for (let i = 0; i < 16; i++) code.push(Number(take('lane')));
         break;

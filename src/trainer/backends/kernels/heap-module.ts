@@ -1,0 +1,71 @@
+/**
+ * Small wasm modules (wasm-assembler.ts) instantiated on the wasm backend's own memory, so that their loops
+ * read and write tensors in place, and scratch memory on that heap.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { assembleModule, type WasmFunction } from './wasm-assembler.js';
+
+/** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
+export interface Memory {
+  readonly buffer: ArrayBufferLike;
+}
+interface WebAssemblyApi {
+  Module: new (binary: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+interface EmscriptenMemory {
+  wasmMemory?: Memory;
+  asm?: { memory?: Memory };
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+
+function emscripten(backend: BackendWasm): EmscriptenMemory {
+  return (backend as unknown as { wasm: EmscriptenMemory }).wasm;
+}
+
+/** The exports of `functions` compiled against a memory (a WebAssembly.Memory, shared or not). */
+export function instantiateOn<T>(memory: Memory, functions: WasmFunction[]): T {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const binary = assembleModule(functions, shared);
+  return new wasmApi.Instance(new wasmApi.Module(binary), { env: { memory } }).exports as unknown as T;
+}
+
+/**
+ * One instance per backend memory of the module that `build` makes from a memory, or null where it cannot
+ * run (no SIMD, no memory to import). `cache` is the caller's own (one per module).
+ */
+export function moduleOnHeap<T>(backend: BackendWasm, cache: WeakMap<Memory, T | null>, build: (memory: Memory) => T): T | null {
+  const module = emscripten(backend);
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (memory === undefined) return null;
+  let loops = cache.get(memory);
+  if (loops === undefined) {
+    try {
+      loops = build(memory);
+    } catch {
+      loops = null;
+    }
+    cache.set(memory, loops);
+  }
+  return loops;
+}
+
+/** Scratch memory on the heap for the duration of `use` (allocating may grow the heap: take views after). */
+export function withScratch<T>(backend: BackendWasm, bytes: number, use: (address: number) => T): T {
+  const module = emscripten(backend);
+  const address = module._malloc(bytes);
+  try {
+    return use(address);
+  } finally {
+    module._free(address);
+  }
+}
+
+/** The heap's current buffer (a new one after the heap grew). */
+export function heapBuffer(backend: BackendWasm): ArrayBufferLike {
+  return emscripten(backend).HEAPU8.buffer;
+}

@@ -1,0 +1,54 @@
+/**
+ * A dense layer's training products by SIMD loops on wasm (kernels/dense-product.ts, through BatchMatMul and
+ * _FusedMatMul) against the cpu backend, on the panel's kinds of dense layer at smaller sizes.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { randomInput, relativeError, runOn } from './helpers.js';
+import { timeComposedKernels } from '../../../src/trainer/backends/kernels/compose.js';
+
+const TOLERANCE = 1e-4;
+
+/** Compares with cpu; `packageRan` says whether the package's product kernels ran, from the composed kernels' timings. */
+async function assertMatchesCpu(inputs: ReturnType<typeof randomInput>[], compute: (...t: tf.Tensor[]) => tf.Tensor[], packageRan: (kernels: string[]) => boolean): Promise<void> {
+  const expected = await runOn('cpu', inputs, compute);
+  const inner = timeComposedKernels();
+  const actual = await runOn('wasm', inputs, compute);
+  assert.ok(packageRan([...inner.keys()]), `composed kernels: ${[...inner.keys()].join(', ')}`);
+  expected.forEach((e, i) => {
+    const error = relativeError(actual[i], e);
+    assert.ok(error < TOLERANCE, `output ${i}: relative error ${error}`);
+  });
+}
+
+describe('dense products by SIMD loops match cpu', () => {
+  const products: { a: number[]; b: number[]; transposeA: boolean; what: string }[] = [
+    { what: 'a batch by a wide kernel (p2, w1), in chunks of the kernel\'s rows', a: [16, 3000], b: [3000, 24], transposeA: false },
+    { what: 'rows not a multiple of 4', a: [7, 300], b: [300, 16], transposeA: false },
+    { what: 'a weight gradient xᵀ dy (the batch is the inner axis)', a: [9, 203], b: [9, 32], transposeA: true },
+    { what: 'a weight gradient with a long batch', a: [300, 13], b: [300, 8], transposeA: true },
+  ];
+  for (const p of products) {
+    it(`${p.what}: ${p.a.join('x')}${p.transposeA ? 'ᵀ' : ''} by ${p.b.join('x')}`, async () => {
+      await assertMatchesCpu([randomInput(p.a, 1), randomInput(p.b, 2)], (a, b) => [tf.matMul(a, b, p.transposeA, false)], (kernels) => !kernels.includes('BatchMatMul/BatchMatMul'));
+    });
+  }
+
+  it('leaves products of more than 128 rows, and of columns not a multiple of 8, to the package', async () => {
+    const packageProduct = (kernels: string[]) => kernels.includes('BatchMatMul/BatchMatMul');
+    await assertMatchesCpu([randomInput([130, 40], 3), randomInput([40, 16], 4)], (a, b) => [tf.matMul(a, b)], packageProduct);
+    await assertMatchesCpu([randomInput([6, 40], 3), randomInput([40, 10], 4)], (a, b) => [tf.matMul(a, b)], packageProduct);
+  });
+
+  for (const activation of ['linear', 'relu', 'elu'] as const) {
+    // The forward product by the loops (the input gradient x Wᵀ is the package's).
+    it(`a dense layer (fused matMul + bias + ${activation}) and its gradients`, async () => {
+      const inputs = [randomInput([8, 1000], 5), randomInput([1000, 64], 6), randomInput([64], 7), randomInput([8, 64], 8)];
+      await assertMatchesCpu(inputs, (x, w, bias, r) => {
+        const dense = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation });
+        return [dense(x, w, bias), ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(dense(a, b, c), r)))([x, w, bias])];
+      }, (kernels) => !kernels.some((k) => k === '_FusedMatMul/_FusedMatMul' || k === '_FusedMatMul/BatchMatMul'));
+    });
+  }
+});
