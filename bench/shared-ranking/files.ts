@@ -4,7 +4,10 @@
  *   PREFIX.supernet.bin     the shared weights, moments and step count (SharedSession.save), every few hundred steps
  *   PREFIX.train.json       steps done and the supernet's training seconds so far, written with each checkpoint
  *   PREFIX.shared.json      every architecture's shared-weight score (written once all are scored)
- *   PREFIX.standalone.jsonl one line per architecture trained stand-alone, appended as each finishes
+ *   PROXY.standalone.jsonl  one line per architecture trained stand-alone, appended as each finishes; PROXY is the prefix
+ *                           without the supernet's settings (steps, sharing rule), so every supernet variant of the same
+ *                           draw reads the same stand-alone results; PROXY.standalone-seed<R>.jsonl for the R-th
+ *                           repeat with other trial seeds (--proxy-seeds)
  *   PREFIX.json             the final report: settings, every row, the statistics
  */
 import fs from 'node:fs';
@@ -37,7 +40,7 @@ export interface StandaloneRow {
 }
 
 export class BenchFiles {
-  constructor(readonly prefix: string) {
+  constructor(readonly prefix: string, readonly proxyPrefix: string = prefix) {
     fs.mkdirSync(path.dirname(prefix), { recursive: true });
   }
 
@@ -49,8 +52,9 @@ export class BenchFiles {
     return `${this.prefix}.json`;
   }
 
-  get standalone(): string {
-    return `${this.prefix}.standalone.jsonl`;
+  /** The stand-alone results of trial-seed repeat `repeat` (0: the trial seeds a search would use). */
+  standalone(repeat = 0): string {
+    return `${this.proxyPrefix}.standalone${repeat === 0 ? '' : `-seed${repeat}`}.jsonl`;
   }
 
   /** The saved shared weights and their training progress, if a checkpoint was written. */
@@ -67,20 +71,22 @@ export class BenchFiles {
     writeAtomic(`${this.prefix}.train.json`, JSON.stringify(progress));
   }
 
-  readSharedScores(steps: number): SharedScoreRow[] | undefined {
-    const saved = readJson<{ supernetSteps: number; rows: SharedScoreRow[] }>(`${this.prefix}.shared.json`);
-    return saved && saved.supernetSteps === steps ? saved.rows : undefined;
+  /** The scores made after `steps` supernet steps and `tuneSteps` steps along each path alone (0 when absent). */
+  readSharedScores(steps: number, tuneSteps: number): SharedScoreRow[] | undefined {
+    const saved = readJson<{ supernetSteps: number; tuneSteps?: number; rows: SharedScoreRow[] }>(`${this.prefix}.shared.json`);
+    return saved && saved.supernetSteps === steps && (saved.tuneSteps ?? 0) === tuneSteps ? saved.rows : undefined;
   }
 
-  writeSharedScores(steps: number, rows: SharedScoreRow[]): void {
-    writeAtomic(`${this.prefix}.shared.json`, JSON.stringify({ supernetSteps: steps, rows }, null, 1));
+  writeSharedScores(steps: number, tuneSteps: number, rows: SharedScoreRow[]): void {
+    writeAtomic(`${this.prefix}.shared.json`, JSON.stringify({ supernetSteps: steps, tuneSteps, rows }, null, 1));
   }
 
   /** The stand-alone results recorded so far, by hash (a torn last line from a kill is skipped). */
-  readStandalone(): Map<string, StandaloneRow> {
+  readStandalone(repeat = 0): Map<string, StandaloneRow> {
     const rows = new Map<string, StandaloneRow>();
-    if (!fs.existsSync(this.standalone)) return rows;
-    for (const line of fs.readFileSync(this.standalone, 'utf8').split('\n')) {
+    const file = this.standalone(repeat);
+    if (!fs.existsSync(file)) return rows;
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       try {
         const row = JSON.parse(line) as StandaloneRow;
@@ -92,10 +98,11 @@ export class BenchFiles {
     return rows;
   }
 
-  appendStandalone(row: StandaloneRow): void {
-    const text = fs.existsSync(this.standalone) ? fs.readFileSync(this.standalone, 'utf8') : '';
+  appendStandalone(row: StandaloneRow, repeat = 0): void {
+    const file = this.standalone(repeat);
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     const separator = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
-    fs.appendFileSync(this.standalone, `${separator}${JSON.stringify(row)}\n`);
+    fs.appendFileSync(file, `${separator}${JSON.stringify(row)}\n`);
   }
 
   writeReport(report: unknown): void {

@@ -11,6 +11,9 @@
  *   npm run bench:shared-ranking -- [options]          (or: node dist/bench/shared-ranking/main.js [options])
  *     --seed 1            split, supernet, path and architecture draws, trial seeds, bootstrap
  *     --steps 3000        supernet training steps (batch --batch, one uniformly drawn path per --steps-per-path steps)
+ *     --sharing plain     the supernet's sharing rule: plain, or scaled / bn / stride joined by + (supernet.ts SharingRule)
+ *     --score-tune 0      steps along a path alone before it is scored (from the supernet's weights, put back after)
+ *     --proxy-seeds 1     stand-alone trainings per architecture, each with other trial seeds (the first: a search's)
  *     --archs 40          architectures drawn (distinct by the space's canonical hash)
  *     --train-limit 8000  stand-alone proxy's training images     --val-limit 6000  validation images (both sides)
  *     --epochs 2  --batch 64  --lr 0.001  --calibration 512  --threads 2 (wasm)  --resamples 2000
@@ -26,7 +29,7 @@
  * Resuming: rerun the same command. The supernet is saved (SharedSession.save) every --checkpoint-every steps and
  * after its training, and restored on a rerun (training goes on from the saved step: the data order and the paths
  * depend on the step count only); the shared-weight scores are saved once all are made; each stand-alone result is
- * appended to PREFIX.standalone.jsonl as it finishes, and a rerun skips those. Files: see files.ts. The report is
+ * appended to a .standalone.jsonl file as it finishes, and a rerun skips those. Files: see files.ts. The report is
  * PREFIX.json (every row and the statistics) and PREFIX.md (the table and the summary).
  */
 import fs from 'node:fs';
@@ -37,14 +40,14 @@ import { createRng } from '../../src/controller/rng.js';
 import { randomSequence } from '../../src/controller/sampling.js';
 import { computeNormalisation, loadDataset, makeSplit } from '../../src/data/index.js';
 import { SharedSession } from '../../src/evaluation/shared/session.js';
-import { searchHyperParams, trialSeed } from '../../src/evaluation/training.js';
+import { trialSeed } from '../../src/evaluation/training.js';
 import { bindSpace, candidateCost, defaultMaxMacs, describeCandidate, loadSpace } from '../../src/space/index.js';
 import type { Arch, DecisionProcess, LayerSpaceDefinition, ProblemSpec } from '../../src/space/index.js';
 import { selectBackend } from '../../src/trainer/backends/index.js';
-import { runTrainJob } from '../../src/trainer/index.js';
-import type { TrainJob } from '../../src/trainer/types.js';
 import { BenchFiles, type SharedScoreRow, type StandaloneRow } from './files.js';
 import { markdownTable, summarise, summaryText, type RankingRow } from './report.js';
+import { parseSharing } from './sharing.js';
+import { trainStandalone, type ProxySettings } from './standalone.js';
 
 const SPACE = 'fashion-oneshot';
 const VAL_FRACTION = 0.1;
@@ -55,6 +58,9 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     steps: { type: 'string', default: '3000' },
     'steps-per-path': { type: 'string', default: '1' },
+    sharing: { type: 'string', default: 'plain' },
+    'proxy-seeds': { type: 'string', default: '1' },
+    'score-tune': { type: 'string', default: '0' },
     archs: { type: 'string', default: '40' },
     'train-limit': { type: 'string', default: '8000' },
     'val-limit': { type: 'string', default: '6000' },
@@ -92,6 +98,9 @@ const opts = {
   resamples: integer('resamples'),
   progressEvery: integer('progress-every'),
   checkpointEvery: integer('checkpoint-every'),
+  proxySeeds: integer('proxy-seeds'),
+  scoreTune: integer('score-tune', 0),
+  sharing: parseSharing(args.sharing!),
 };
 if (!(opts.learningRate > 0)) throw new Error(`--lr must be positive, not ${args.lr}`);
 
@@ -109,8 +118,9 @@ interface Drawn {
 }
 
 async function main(): Promise<void> {
-  const prefix = args.out ?? `runs/shared-ranking-s${opts.seed}-steps${opts.steps}-archs${opts.archs}-t${opts.trainLimit}-v${opts.valLimit}`;
-  const files = new BenchFiles(prefix);
+  const sharingName = args.sharing === 'plain' ? '' : `-${args.sharing!.replaceAll('+', '-')}`;
+  const prefix = args.out ?? `runs/shared-ranking-s${opts.seed}-steps${opts.steps}-archs${opts.archs}-t${opts.trainLimit}-v${opts.valLimit}${sharingName}`;
+  const files = new BenchFiles(prefix, args.out ?? `runs/shared-ranking-s${opts.seed}-archs${opts.archs}-t${opts.trainLimit}-v${opts.valLimit}`);
   log(`shared-ranking: ${JSON.stringify(opts)}; files ${prefix}.*`);
   const backend = await selectBackend('wasm', { threads: opts.threads });
   await backend.tf.ready();
@@ -138,7 +148,7 @@ async function main(): Promise<void> {
   const session = new SharedSession(
     { input: problem.input, classes: problem.classes, maxWidth: maxWidth(space as LayerSpaceDefinition, problem) },
     { set, train: supernetSplit.train, val: supernetSplit.val, norm: computeNormalisation(set, supernetSplit.train) },
-    { seed: opts.seed, batchSize: opts.batchSize, learningRate: opts.learningRate, calibrationImages: opts.calibrationImages, scoreImages: supernetSplit.val.length },
+    { seed: opts.seed, batchSize: opts.batchSize, learningRate: opts.learningRate, calibrationImages: opts.calibrationImages, scoreImages: supernetSplit.val.length, sharing: opts.sharing },
   );
   let trainSeconds = 0;
   const saved = files.readSupernet();
@@ -149,49 +159,58 @@ async function main(): Promise<void> {
   }
   trainSeconds += trainSupernet(session, process_, files, trainSeconds);
 
-  let shared = files.readSharedScores(session.stepsDone);
+  let shared = files.readSharedScores(session.stepsDone, opts.scoreTune);
   if (shared) log(`shared-weight scores read from ${prefix}.shared.json`);
   else {
     shared = drawn.map((candidate) => {
       const t0 = performance.now();
-      const score = session.score(candidate.arch, trialSeed(opts.seed, candidate.index + 1));
+      const score = scoreTuned(session, candidate.arch, trialSeed(opts.seed, candidate.index + 1));
       const row: SharedScoreRow = { hash: candidate.hash, valAcc: score.valAcc, valLoss: score.valLoss, seconds: (performance.now() - t0) / 1000 };
       log(`shared ${candidate.index + 1}/${drawn.length} ${candidate.hash.slice(0, 10)}: ${(100 * row.valAcc).toFixed(2)} % (${row.seconds.toFixed(1)} s)  ${candidate.text}`);
       return row;
     });
-    files.writeSharedScores(session.stepsDone, shared);
+    files.writeSharedScores(session.stepsDone, opts.scoreTune, shared);
   }
   const supernetSteps = session.stepsDone;
   session.dispose();
 
-  // Stand-alone proxies, one at a time, the finished ones skipped.
-  const standalone = files.readStandalone();
-  if (standalone.size > 0) log(`${standalone.size} stand-alone results read from ${files.standalone}`);
-  for (const candidate of args['report-only'] ? [] : drawn) {
-    if (standalone.has(candidate.hash)) continue;
-    const row = await trainStandalone(candidate, dataset);
-    if (!row) continue;
-    files.appendStandalone(row);
-    standalone.set(candidate.hash, row);
-    const sharedAcc = shared.find((s) => s.hash === candidate.hash)!.valAcc;
-    log(`stand-alone ${standalone.size}/${drawn.length} ${candidate.hash.slice(0, 10)}: ${(100 * row.valAcc).toFixed(2)} % ` +
-      `(shared ${(100 * sharedAcc).toFixed(2)} %), ${row.seconds.toFixed(1)} s, tensors ${tf.memory().numTensors}, elapsed ${elapsed()}`);
+  // Stand-alone proxies, one at a time, repeat by repeat, the finished ones skipped.
+  const proxy: ProxySettings = { ...opts, valFraction: VAL_FRACTION };
+  const standalone: Map<string, StandaloneRow>[] = [];
+  for (let repeat = 0; repeat < opts.proxySeeds; repeat++) {
+    const done = files.readStandalone(repeat);
+    standalone.push(done);
+    if (done.size > 0) log(`${done.size} stand-alone results read from ${files.standalone(repeat)}`);
+    for (const candidate of args['report-only'] ? [] : drawn) {
+      if (done.has(candidate.hash)) continue;
+      const row = await trainStandalone(candidate, dataset, proxy, repeat).catch((error: Error) => {
+        log(`stand-alone training of ${candidate.hash.slice(0, 10)} failed: ${error.message} (a rerun tries it again)`);
+      });
+      if (!row) continue;
+      files.appendStandalone(row, repeat);
+      done.set(candidate.hash, row);
+      const sharedAcc = shared.find((s) => s.hash === candidate.hash)!.valAcc;
+      log(`stand-alone ${done.size}/${drawn.length} (trial seeds ${repeat}) ${candidate.hash.slice(0, 10)}: ${(100 * row.valAcc).toFixed(2)} % ` +
+        `(shared ${(100 * sharedAcc).toFixed(2)} %), ${row.seconds.toFixed(1)} s, tensors ${tf.memory().numTensors}, elapsed ${elapsed()}`);
+    }
   }
 
   const rows: RankingRow[] = drawn.map((candidate) => {
     const s = shared.find((r) => r.hash === candidate.hash)!;
-    const a = standalone.get(candidate.hash);
+    const a = standalone[0]!.get(candidate.hash);
+    const repeats = standalone.slice(1).map((rows) => rows.get(candidate.hash)?.valAcc ?? NaN);
     return {
       index: candidate.index, hash: candidate.hash, arch: candidate.text, macs: candidate.macs, params: a?.params ?? candidate.params,
       sharedAcc: s.valAcc, sharedSeconds: s.seconds,
       ...(a ? { standaloneAcc: a.valAcc ?? undefined, standaloneLastAcc: a.lastValAcc, standaloneSeconds: a.seconds, standaloneStatus: a.status } : {}),
+      ...(repeats.length > 0 ? { standaloneRepeats: repeats } : {}),
     };
   });
   const summary = summarise(rows, { resamples: opts.resamples, seed: opts.seed });
   const wall = {
     supernetTrainSeconds: trainSeconds,
     sharedScoreSeconds: shared.reduce((sum, r) => sum + r.seconds, 0),
-    standaloneSeconds: [...standalone.values()].reduce((sum, r) => sum + r.seconds, 0),
+    standaloneSeconds: standalone.flatMap((rows) => [...rows.values()]).reduce((sum, r) => sum + r.seconds, 0),
     thisInvocationSeconds: (performance.now() - started) / 1000,
   };
   const table = markdownTable(rows);
@@ -266,24 +285,14 @@ function trainSupernet(session: SharedSession, process_: DecisionProcess, files:
   return seconds();
 }
 
-async function trainStandalone(candidate: Drawn, dataset: Awaited<ReturnType<typeof loadDataset>>): Promise<StandaloneRow | undefined> {
-  const seed = trialSeed(opts.seed, candidate.index + 1);
-  const job: TrainJob = {
-    arch: candidate.arch,
-    data: { dataset: 'fashion-mnist', valFraction: VAL_FRACTION, trainLimit: opts.trainLimit, valLimit: opts.valLimit, splitSeed: opts.seed, useTestSet: false },
-    hyper: searchHyperParams({ batchSize: opts.batchSize, learningRate: opts.learningRate, optimizer: 'adam' }, { budget: { epochs: opts.epochs }, seed }),
-  };
-  try {
-    const result = await runTrainJob(job, { dataset, backend: 'wasm' });
-    const last = result.history[result.history.length - 1];
-    return {
-      hash: candidate.hash, valAcc: result.valAcc, lastValAcc: last?.valAcc ?? NaN, valLoss: result.valLoss, epochs: result.epochs,
-      status: result.status, params: result.params, seconds: result.seconds, trialSeed: seed,
-    };
-  } catch (error) {
-    log(`stand-alone training of ${candidate.hash.slice(0, 10)} failed: ${(error as Error).message} (a rerun tries it again)`);
-    return undefined;
-  }
+/** The shared-weight score after --score-tune steps along the path alone; the supernet is put back as it was. */
+function scoreTuned(session: SharedSession, arch: Arch, seed: number): { valAcc: number; valLoss: number } {
+  if (opts.scoreTune === 0) return session.score(arch, seed);
+  const saved = session.save();
+  session.train(arch, opts.scoreTune);
+  const score = session.score(arch, seed);
+  session.restore(saved);
+  return score;
 }
 
 /** The widest channel or unit count of the space (and the input's channels), as the shared evaluator computes it. */

@@ -15,6 +15,19 @@ export interface RankingRow {
   standaloneLastAcc?: number;
   standaloneSeconds?: number;
   standaloneStatus?: string;
+  /** The stand-alone accuracies of the other trial-seed repeats (NaN where not trained yet). */
+  standaloneRepeats?: number[];
+}
+
+/** How well the stand-alone proxy agrees with itself under other trial seeds, and shared scores against its mean. */
+export interface ProxyAgreement {
+  count: number;
+  /** Kendall tau-b between the first and the second repeat. */
+  tau: number;
+  tauInterval: BootstrapInterval;
+  /** Kendall tau-b between the shared-weight score and the mean over all repeats. */
+  tauSharedVsMean: number;
+  tauSharedVsMeanInterval: BootstrapInterval;
 }
 
 export interface RankingSummary {
@@ -33,6 +46,7 @@ export interface RankingSummary {
   top10Overlap: number;
   sharedMean: number;
   standaloneMean: number;
+  agreement?: ProxyAgreement;
 }
 
 export function summarise(rows: readonly RankingRow[], options: { resamples: number; seed: number }): RankingSummary {
@@ -55,6 +69,28 @@ export function summarise(rows: readonly RankingRow[], options: { resamples: num
     top10Overlap: topOverlap(done, 10),
     sharedMean: mean(shared),
     standaloneMean: mean(standalone),
+    ...withAgreement(agreement(done, options)),
+  };
+}
+
+function withAgreement(value: ProxyAgreement | undefined): { agreement?: ProxyAgreement } {
+  return value ? { agreement: value } : {};
+}
+
+function agreement(done: readonly RankingRow[], options: { resamples: number; seed: string | number }): ProxyAgreement | undefined {
+  const complete = done.filter((row) => (row.standaloneRepeats?.length ?? 0) > 0 && row.standaloneRepeats!.every(Number.isFinite));
+  if (complete.length < 3) return undefined;
+  const first = complete.map((row) => row.standaloneAcc!);
+  const second = complete.map((row) => row.standaloneRepeats![0]!);
+  const means = complete.map((row) => mean([row.standaloneAcc!, ...row.standaloneRepeats!]));
+  const shared = complete.map((row) => row.sharedAcc);
+  const interval = (x: number[], y: number[], name: string) => bootstrapInterval(x, y, kendallTauB, { resamples: options.resamples, seed: `${options.seed}:bootstrap:${name}` });
+  return {
+    count: complete.length,
+    tau: kendallTauB(first, second),
+    tauInterval: interval(first, second, 'proxy-agreement'),
+    tauSharedVsMean: kendallTauB(shared, means),
+    tauSharedVsMeanInterval: interval(shared, means, 'shared-vs-mean'),
   };
 }
 
@@ -107,5 +143,15 @@ export function summaryText(summary: RankingSummary, goal: number): string {
     `side checks: tau(MACs, stand-alone) ${fixed(summary.tauMacsStandalone)}, tau(MACs, shared) ${fixed(summary.tauMacsShared)}; ` +
       `top-5 overlap ${summary.top5Overlap}/${Math.min(5, summary.count)}, top-10 overlap ${summary.top10Overlap}/${Math.min(10, summary.count)}`,
     `mean accuracy: shared ${pct(summary.sharedMean)} %, stand-alone ${pct(summary.standaloneMean)} %`,
+    ...agreementText(summary.agreement),
   ].join('\n');
+}
+
+function agreementText(agreement: ProxyAgreement | undefined): string[] {
+  if (!agreement) return [];
+  const { tauInterval: ti, tauSharedVsMeanInterval: mi } = agreement;
+  return [
+    `the proxy against itself (first vs second trial seeds, ${agreement.count} architectures): tau-b ${fixed(agreement.tau)}, interval [${fixed(ti.low)}, ${fixed(ti.high)}]`,
+    `shared vs the mean of the proxy's repeats: tau-b ${fixed(agreement.tauSharedVsMean)}, interval [${fixed(mi.low)}, ${fixed(mi.high)}]`,
+  ];
 }

@@ -6,6 +6,7 @@ import type { Arch, Shape3 } from '../../src/space/types.js';
 import { buildModel } from '../../src/trainer/index.js';
 import { pathWeights } from '../../src/evaluation/shared/export.js';
 import { SharedSession } from '../../src/evaluation/shared/session.js';
+import { PLAIN_SLICES, type SharingRule } from '../../src/evaluation/shared/supernet.js';
 import { computeNormalisation } from '../../src/data/index.js';
 import { learnableImages, useCpu } from '../trainer/helpers.js';
 
@@ -22,21 +23,24 @@ const PATHS: Record<string, object[]> = {
   'wide conv, valid padding, avg pool, dropout': [conv({ num_output: 9, padding: 'valid', drop_out: 20 }), { type: 'P', pool: 'avg', kernel_size: [2, 2], stride: [2, 2] }, conv({ num_output: 3, kernel_size: [1, 1], batch_norm: true })],
 };
 
-function session(seed = 3): SharedSession {
+const SEPARATE_AND_SCALED: SharingRule = { scaleSlices: true, separate: ['batch_norm', 'stride'] };
+
+function session(seed = 3, sharing: SharingRule = PLAIN_SLICES): SharedSession {
   const set = learnableImages(256, INPUT, CLASSES, seed);
   const all = Int32Array.from({ length: 256 }, (_, i) => i);
   const train = all.subarray(0, 192);
   const data = { set, train, val: all.subarray(192), norm: computeNormalisation(set, train) };
-  return new SharedSession({ input: INPUT, classes: CLASSES, maxWidth: MAX_WIDTH }, data, { seed, batchSize: 16, learningRate: 0.01, calibrationImages: 64, scoreImages: 64 });
+  return new SharedSession({ input: INPUT, classes: CLASSES, maxWidth: MAX_WIDTH }, data, { seed, batchSize: 16, learningRate: 0.01, calibrationImages: 64, scoreImages: 64, sharing });
 }
 
 describe('the shared-weight network', () => {
   before(useCpu);
 
   for (const [name, layers] of Object.entries(PATHS)) {
-    it(`scores a path as its stand-alone model with the same weights does: ${name}`, () => {
+   for (const [ruleName, rule] of Object.entries({ 'plain slices': PLAIN_SLICES, 'scaled slices, batch norm and stride apart': SEPARATE_AND_SCALED })) {
+    it(`scores a path as its stand-alone model with the same weights does (${ruleName}): ${name}`, () => {
       const arch = parseArch(layers);
-      const shared = session();
+      const shared = session(3, rule);
       shared.train(arch, 3); // weights and scales away from their initial values
       const statistics = shared.calibrate(arch, 11);
       const model = buildModel(arch, INPUT, CLASSES, { seed: 1 });
@@ -50,7 +54,44 @@ describe('the shared-weight network', () => {
       model.dispose();
       shared.dispose();
     });
+   }
   }
+
+  it('keeps the weights of a separated choice apart: training a batch-norm path leaves the convolution of a plain path unchanged', () => {
+    const withNorm = parseArch([conv({ batch_norm: true }), { type: 'P', pool: 'global_avg' }]);
+    const plain = parseArch([conv(), { type: 'P', pool: 'global_avg' }]);
+    for (const [rule, changes] of [[SEPARATE_AND_SCALED, false], [PLAIN_SLICES, true]] as const) {
+      const shared = session(3, rule);
+      shared.train(plain, 2);
+      const kernelName = [...shared.supernet.pathOf(plain).keys()].find((name) => /^L0\..*kernel$/.test(name))!;
+      const before = Array.from(shared.supernet.variable(kernelName).dataSync());
+      shared.train(withNorm, 5);
+      const after = Array.from(shared.supernet.variable(kernelName).dataSync());
+      assert.equal(before.some((value, i) => value !== after[i]), changes, `${JSON.stringify(rule)}: ${kernelName}`);
+      shared.dispose();
+    }
+  });
+
+  it('with scaled slices, a narrow path and a wide one start at the same output scale', () => {
+    const spread = (rule: SharingRule, width: number) => {
+      let sum = 0;
+      for (let seed = 1; seed <= 12; seed++) {
+        const shared = session(seed, rule);
+        const arch = parseArch([conv({ num_output: width }), conv({ num_output: 3, activation: 'linear' }), { type: 'P', pool: 'global_avg' }]);
+        shared.supernet.pathOf(arch);
+        const x = tf.randomNormal([64, ...INPUT], 0, 1, 'float32', seed) as tf.Tensor4D;
+        const logits = shared.supernet.forward(arch, x, { mode: 'eval', statistics: new Map() });
+        sum += tf.moments(logits).variance.dataSync()[0]!;
+        tf.dispose([x, logits]);
+        shared.dispose();
+      }
+      return sum;
+    };
+    const scaled = spread(SEPARATE_AND_SCALED, 2) / spread(SEPARATE_AND_SCALED, 9);
+    const plain = spread(PLAIN_SLICES, 2) / spread(PLAIN_SLICES, 9);
+    assert.ok(scaled > 0.4 && scaled < 2.5, `scaled: narrow/wide logit variance ${scaled}`);
+    assert.ok(plain < 0.4, `plain: narrow/wide logit variance ${plain}`);
+  });
 
   it('keeps the number of tensors flat over 200 steps of varying paths', () => {
     const shared = session();
@@ -74,6 +115,20 @@ describe('the shared-weight network', () => {
     const after = shared.score(arch, 1).valAcc;
     assert.ok(after > 0.6 && after > before, `validation accuracy ${before} -> ${after}`);
     shared.dispose();
+  });
+
+  it('restores a checkpoint in a session that has since made new weights as a fresh session restores it', () => {
+    const [first, second] = Object.values(PATHS).map((layers) => parseArch(layers) as Arch);
+    const used = session();
+    used.train(first!, 4);
+    const bytes = used.save();
+    used.train(second!, 4); // weights the checkpoint does not have
+    used.restore(bytes);
+    const fresh = session();
+    fresh.restore(bytes);
+    assert.deepEqual(used.score(second!, 2), fresh.score(second!, 2));
+    used.dispose();
+    fresh.dispose();
   });
 
   it('resumes from a checkpoint exactly where an uninterrupted run would be, and leaves no tensor behind', () => {

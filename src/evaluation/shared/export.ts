@@ -16,7 +16,7 @@ export function pathWeights(supernet: Supernet, arch: Arch, statistics: Readonly
     const moving: tf.Tensor[] = [];
     for (const [name, sizes] of boxes) {
       const layer = Number(/^L(\d+)\./.exec(name)![1]);
-      let weight: tf.Tensor = tf.slice(supernet.variable(name), sizes.map(() => 0), sizes);
+      let weight: tf.Tensor = tf.clone(supernet.weightOf(name, sizes));
       if (/\.(FC|T)\d+x\d+\.kernel$/.test(name)) weight = weight.reshape([sizes[0]! * sizes[1]! * sizes[2]!, sizes[3]!]);
       weights.push(weight);
       if (name.endsWith('.beta')) {

@@ -7,7 +7,7 @@ import { CalibrationSums, type LayerStatistics } from './batch-norm.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { KeyedAdam, type SlicedGradient } from './keyed-adam.js';
 import { seedStream } from './seeds.js';
-import { Supernet, type SupernetShape } from './supernet.js';
+import { Supernet, type SharingRule, type SupernetShape } from './supernet.js';
 
 /** The data a shared-weight search trains and scores on: the search's own split. */
 export interface SharedData {
@@ -25,6 +25,8 @@ export interface SessionSettings {
   calibrationImages: number;
   /** Validation images a path is scored on (a seeded draw per score); all of them when it is not less. */
   scoreImages: number;
+  /** How far paths share weights (the supernet's default when left out). */
+  sharing?: SharingRule;
 }
 
 export interface Score {
@@ -47,7 +49,7 @@ export class SharedSession {
   private epochOrder: { epoch: number; order: Int32Array } | null = null;
 
   constructor(shape: SupernetShape, private readonly data: SharedData, private readonly settings: SessionSettings) {
-    this.supernet = new Supernet(shape, settings.seed);
+    this.supernet = new Supernet(shape, settings.seed, settings.sharing);
     this.adam = new KeyedAdam({ learningRate: settings.learningRate });
   }
 
@@ -141,6 +143,7 @@ export class SharedSession {
 
   restore(bytes: Uint8Array): void {
     const checkpoint = decodeCheckpoint(bytes);
+    this.supernet.keepOnly(new Set(checkpoint.variables.keys())); // a weight made after the checkpoint starts afresh
     for (const [name, { shape, values }] of checkpoint.variables) this.supernet.setVariable(name, values, shape);
     const shapes = new Map([...checkpoint.variables].map(([name, { shape }]) => [name, shape]));
     this.adam.restore(checkpoint.moments, shapes);

@@ -13,6 +13,22 @@ export interface SupernetShape {
   maxWidth: number;
 }
 
+/**
+ * How far paths share weights. `scaleSlices`: a path reads its box of a kernel times sqrt(full fan-in / its fan-in),
+ * so every path starts at He initialisation for its own widths and a layer's output scale does not depend on how many
+ * input channels the path gives it. `separate`: choices whose convolutions get weights of their own, e.g. batch norm
+ * (a kernel trained under batch norm has no scale of its own, which a path without it then reads).
+ */
+export interface SharingRule {
+  scaleSlices: boolean;
+  separate: readonly SeparateChoice[];
+}
+
+export type SeparateChoice = 'batch_norm' | 'stride';
+
+/** The first rule: one sliced kernel per slot and kernel size, read as it is. */
+export const PLAIN_SLICES: SharingRule = { scaleSlices: false, separate: [] };
+
 export type PassMode = 'train' | 'calibrate' | 'eval';
 
 export interface Pass extends BatchNormPass {
@@ -38,7 +54,7 @@ export class Supernet {
   private readonly prefix = `supernet${++instances}/`;
   private readonly paths = new Map<string, PathBoxes>();
 
-  constructor(readonly shape: SupernetShape, private readonly seed: number) {}
+  constructor(readonly shape: SupernetShape, private readonly seed: number, readonly sharing: SharingRule = PLAIN_SLICES) {}
 
   /** Logits [N, classes] of the path `arch` for images x [N, h, w, c]. */
   forward(arch: Arch, x: tf.Tensor4D, pass: Pass, used?: PathBoxes): tf.Tensor2D {
@@ -79,6 +95,15 @@ export class Supernet {
     return boxes;
   }
 
+  /** What a path reads of a shared weight: its leading box `sizes`, scaled as the sharing rule says. */
+  weightOf(name: string, sizes: number[]): tf.Tensor {
+    const variable = this.variable(name);
+    const whole = sizes.every((size, axis) => size === variable.shape[axis]);
+    const box = whole ? variable : tf.slice(variable, sizes.map(() => 0), sizes);
+    const scale = this.sliceScale(name, variable.shape, sizes);
+    return scale === 1 ? box : box.mul(scale);
+  }
+
   /** The tfjs variable of a shared weight, by its name here. */
   variable(name: string): tf.Variable {
     const variable = this.variables.get(name);
@@ -99,6 +124,16 @@ export class Supernet {
     value.dispose(); // the variable holds its own reference to the data
   }
 
+  /** Drops every variable not named in `keep` (made again from its seed on its next use). */
+  keepOnly(keep: ReadonlySet<string>): void {
+    for (const [name, variable] of this.variables) {
+      if (keep.has(name)) continue;
+      variable.dispose();
+      this.variables.delete(name);
+      this.paths.clear();
+    }
+  }
+
   /** The shared-weight name of a tfjs variable name (as tf.variableGrads keys its gradients). */
   nameOf(tfName: string): string {
     return tfName.startsWith(this.prefix) ? tfName.slice(this.prefix.length) : tfName;
@@ -112,7 +147,7 @@ export class Supernet {
 
   private conv(layer: ConvLayer, index: number, x: tf.Tensor, outputs: tf.Tensor[], input: tf.Tensor, pass: Pass, used?: PathBoxes): tf.Tensor {
     const [kh, kw] = layer.kernel_size;
-    const op = `L${index}.C${kh}x${kw}`;
+    const op = `L${index}.C${kh}x${kw}${this.separation(layer)}`;
     const inWidth = x.shape[3]!;
     const { maxWidth } = this.shape;
     const kernel = this.read(`${op}.kernel`, [kh, kw, maxWidth, maxWidth], [kh, kw, inWidth, layer.num_output], heStd(kh * kw * maxWidth, layer.activation), used);
@@ -164,7 +199,19 @@ export class Supernet {
       this.variables.set(name, variable);
     }
     used?.set(name, sizes);
-    return sizes.every((size, axis) => size === full[axis]) ? variable : tf.slice(variable, sizes.map(() => 0), sizes);
+    return this.weightOf(name, sizes);
+  }
+
+  private sliceScale(name: string, full: readonly number[], sizes: readonly number[]): number {
+    if (!this.sharing.scaleSlices || !name.endsWith('.kernel')) return 1;
+    const fanIn = (dims: readonly number[]) => dims.slice(0, -1).reduce((product, size) => product * size, 1);
+    return Math.sqrt(fanIn(full) / fanIn(sizes));
+  }
+
+  /** The part of a convolution's weight names that the separated choices add. */
+  private separation(layer: ConvLayer): string {
+    const parts = this.sharing.separate.map((choice) => (choice === 'batch_norm' ? (layer.batch_norm ? 'bn' : 'plain') : `s${layer.stride.join('x')}`));
+    return parts.map((part) => `.${part}`).join('');
   }
 }
 
