@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   else {
     shared = drawn.map((candidate) => {
       const t0 = performance.now();
-      const score = scoreTuned(session, candidate.arch, trialSeed(opts.seed, candidate.index + 1));
+      const score = session.scoreTuned(candidate.arch, trialSeed(opts.seed, candidate.index + 1), opts.scoreTune);
       const row: SharedScoreRow = { hash: candidate.hash, valAcc: score.valAcc, valLoss: score.valLoss, seconds: (performance.now() - t0) / 1000 };
       log(`shared ${candidate.index + 1}/${drawn.length} ${candidate.hash.slice(0, 10)}: ${(100 * row.valAcc).toFixed(2)} % (${row.seconds.toFixed(1)} s)  ${candidate.text}`);
       return row;
@@ -283,16 +283,6 @@ function trainSupernet(session: SharedSession, process_: DecisionProcess, files:
   }
   log(`supernet trained: ${session.stepsDone} steps, ${(before + seconds()).toFixed(0)} s in all; saved to ${files.supernet}`);
   return seconds();
-}
-
-/** The shared-weight score after --score-tune steps along the path alone; the supernet is put back as it was. */
-function scoreTuned(session: SharedSession, arch: Arch, seed: number): { valAcc: number; valLoss: number } {
-  if (opts.scoreTune === 0) return session.score(arch, seed);
-  const saved = session.save();
-  session.train(arch, opts.scoreTune);
-  const score = session.score(arch, seed);
-  session.restore(saved);
-  return score;
 }
 
 /** The widest channel or unit count of the space (and the input's channels), as the shared evaluator computes it. */

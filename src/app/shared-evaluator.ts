@@ -34,6 +34,7 @@ export async function sharedEvaluatorFor(config: SearchConfig, problem: ProblemS
     session,
     {
       stepsPerTrial: config.sharedSteps,
+      tuneSteps: config.sharedTuneSteps,
       warmupSteps: config.sharedWarmup,
       samplePath: (key) => (process.decode(randomSequence(process, createRng(`${config.seed}:${key}`))) as { arch: Arch }).arch,
       backend: `${backend.name} in the search process`,

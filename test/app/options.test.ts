@@ -104,6 +104,7 @@ test('the defaults of a new experiment are those nas search has always had, unde
     sharedSteps: 20,
     sharedWarmup: 400,
     sharedScoreImages: 1000,
+    sharedTuneSteps: 50,
     retrainTop: 10,
     sharedTimeShare: 0.75,
     failureReward: 0,
@@ -121,7 +122,7 @@ const STORED_KEYS = [
   'dataset', 'dataDir', 'labelMode', 'space', 'spaceDefinition', 'strategy', 'strategyOptions', 'trials', 'seed', 'epochs', 'trainLimit',
   'valLimit', 'valFraction', 'batchSize', 'learningRate', 'optimizer', 'objective', 'paramTarget', 'costWeight', 'maxParams', 'maxMacs',
   'prune', 'pruneMinTrials', 'failureReward', 'maxConsecutiveFailures', 'backend', 'halvingEta', 'halvingMinEpochs',
-  'evaluator', 'sharedSteps', 'sharedWarmup', 'sharedScoreImages', 'retrainTop', 'sharedTimeShare',
+  'evaluator', 'sharedSteps', 'sharedWarmup', 'sharedScoreImages', 'retrainTop', 'sharedTimeShare', 'sharedTuneSteps',
 ];
 
 test('a config stored before --evaluator existed resumes as a search that trains every trial', () => {
@@ -130,6 +131,15 @@ test('a config stored before --evaluator existed resumes as a search that trains
   const resumed = resolveSearchConfig({}, older as SearchConfig);
   assert.equal(resumed.evaluator, 'train');
   assert.deepEqual(configDifferences(older as SearchConfig, resumed), []);
+});
+
+test('a shared-weight config stored before --shared-tune-steps existed resumes without tuning, as it ran; a new one tunes', () => {
+  const { sharedTuneSteps, ...older } = resolveSearchConfig({ dataset: 'synthetic', evaluator: 'shared' });
+  assert.equal(sharedTuneSteps, 50);
+  const resumed = resolveSearchConfig({}, older as SearchConfig);
+  assert.equal(resumed.sharedTuneSteps, 0);
+  assert.deepEqual(configDifferences(older as SearchConfig, resumed), []);
+  assert.deepEqual(configDifferences(older as SearchConfig, { ...resumed, sharedTuneSteps: 50 }), ['sharedTuneSteps: 0 -> 50']);
 });
 
 test('a config stored before --prune halving existed resumes: its missing settings are their defaults, not changes', () => {

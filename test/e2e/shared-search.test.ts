@@ -21,7 +21,7 @@ const SPACE = {
 
 const args = (db: string) => [
   'search', '--dataset', 'synthetic', '--space', 'space.json', '--evaluator', 'shared', '--strategy', 'reinforce', '--trials', '12',
-  '--controller-batch', '4', '--shared-steps', '3', '--shared-warmup', '6', '--shared-score-images', '40', '--retrain-top', '2',
+  '--controller-batch', '4', '--shared-steps', '3', '--shared-tune-steps', '2', '--shared-warmup', '6', '--shared-score-images', '40', '--retrain-top', '2',
   '--epochs', '1', '--backend', 'wasm', '--batch-size', '16', '--json', '--db', db,
 ];
 

@@ -117,6 +117,20 @@ describe('the shared-weight network', () => {
     shared.dispose();
   });
 
+  it('scores a path after steps along it alone and then puts the shared weights, moments and step count back', () => {
+    const [first, second] = Object.values(PATHS).map((layers) => parseArch(layers) as Arch);
+    const shared = session();
+    shared.train(first!, 3);
+    const plain = shared.score(second!, 4); // makes the second path's weights
+    const before = shared.save();
+    const tuned = shared.scoreTuned(second!, 4, 8);
+    assert.notDeepEqual(tuned, plain);
+    assert.deepEqual(shared.save(), before);
+    assert.deepEqual(shared.scoreTuned(second!, 4, 0), plain);
+    assert.deepEqual(shared.scoreTuned(second!, 4, 8), tuned);
+    shared.dispose();
+  });
+
   it('restores a checkpoint in a session that has since made new weights as a fresh session restores it', () => {
     const [first, second] = Object.values(PATHS).map((layers) => parseArch(layers) as Arch);
     const used = session();

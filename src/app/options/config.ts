@@ -72,6 +72,8 @@ export interface SearchConfig {
   sharedSteps: number;
   sharedWarmup: number;
   sharedScoreImages: number;
+  /** Steps along a proposal's path alone before it is scored, from the shared weights, which are then put back. */
+  sharedTuneSteps: number;
   retrainTop: number;
   sharedTimeShare: number;
   failureReward: number;

@@ -1,6 +1,6 @@
 import { dataChange, type DatasetDescriptor } from '../../data/index.js';
 import type { SearchConfig } from './config.js';
-import { fixedDefault, type OptionSpec } from './spec.js';
+import { absentValue, type OptionSpec } from './spec.js';
 import { SEARCH_OPTIONS } from './table.js';
 
 /**
@@ -21,14 +21,14 @@ export function configDifferences(stored: SearchConfig, given: SearchConfig, tab
   return [...keys]
     .filter((key) => !mutable.has(key))
     .filter((key) => JSON.stringify(storedOrDefault(before, key, table)) !== JSON.stringify(after[key]))
-    .map((key) => (key === 'datasetDescriptor' ? dataDifference(before[key], after[key]) : `${key}: ${brief(before[key])} -> ${brief(after[key])}`));
+    .map((key) => (key === 'datasetDescriptor' ? dataDifference(before[key], after[key]) : `${key}: ${brief(storedOrDefault(before, key, table))} -> ${brief(after[key])}`));
 }
 
 /** A setting stored before it existed counts as its default: old experiments resume. */
 function storedOrDefault(stored: Record<string, unknown>, key: string, table: readonly OptionSpec[]): unknown {
   if (stored[key] !== undefined) return stored[key];
   const spec = table.find((row) => row.key === key);
-  return spec ? fixedDefault(spec) : ABSENT_DERIVED_SETTINGS[key];
+  return spec ? absentValue(spec) : ABSENT_DERIVED_SETTINGS[key];
 }
 
 /** The user's own data, compared by what it holds: `dataset: its files changed (...)`. */

@@ -1,7 +1,7 @@
 import type { StrategyName } from '../../controller/types.js';
 import type { SearchConfig } from './config.js';
 import { resolveDataset, resolveSpace, resolveStrategyOptions, type DescribedOptions } from './special-cases.js';
-import { checkOption, defaultValue, fixedDefault, isStored, type OptionSpec } from './spec.js';
+import { absentValue, checkOption, defaultValue, isStored, type OptionSpec } from './spec.js';
 import { SEARCH_OPTIONS } from './table.js';
 import { checkValidationSplit } from './validation-split.js';
 
@@ -28,7 +28,7 @@ export function resolveSearchConfig(options: DescribedOptions, base?: SearchConf
   return config;
 }
 
-/** On resume: the stored value; one stored before its option existed is the option's fixed default. */
+/** On resume: the stored value; one stored before its option existed is what its absence means (its default, mostly). */
 function storedValue(spec: OptionSpec, base: SearchConfig): unknown {
-  return (base as unknown as Record<string, unknown>)[spec.key] ?? fixedDefault(spec);
+  return (base as unknown as Record<string, unknown>)[spec.key] ?? absentValue(spec);
 }

@@ -32,6 +32,8 @@ export interface OptionSpec {
   readonly help: string;
   /** Resolved by the special cases (special-cases.ts, run-options.ts), not by the table's loop. */
   readonly special?: true;
+  /** What a config stored before the option existed means, where that is not its default (a default that changed). */
+  readonly absentMeans?: PlainValue;
   /** Turns the command-line text into the value (yargs' coerce), e.g. '0,1' -> ['0', '1']. */
   readonly coerce?: (raw: string) => unknown;
 }
@@ -47,6 +49,11 @@ export function checkOption<S extends OptionSpec>(spec: S, value: unknown): Retu
 
 export function fixedDefault(spec: OptionSpec): PlainValue | undefined {
   return typeof spec.default === 'object' ? undefined : spec.default;
+}
+
+/** The value of an option missing from a config stored before it existed. */
+export function absentValue(spec: OptionSpec): PlainValue | undefined {
+  return 'absentMeans' in spec ? spec.absentMeans : fixedDefault(spec);
 }
 
 /** The default of a new experiment: fixed, derived from what was resolved before it, or none. */

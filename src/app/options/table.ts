@@ -103,6 +103,8 @@ export const SEARCH_OPTIONS = [
     help: "With --evaluator shared: training steps of the shared weights along each proposal's path, after it is scored" },
   { flag: 'shared-warmup', key: 'sharedWarmup', type: 'number', scope: 'experiment', default: 400, check: nonNegativeIntegerUpTo(MAX.sharedWarmup),
     help: 'With --evaluator shared: steps along uniformly drawn paths before the first proposal is scored' },
+  { flag: 'shared-tune-steps', key: 'sharedTuneSteps', type: 'number', scope: 'experiment', default: 50, absentMeans: 0, check: nonNegativeIntegerUpTo(MAX.sharedSteps),
+    help: "With --evaluator shared: steps along a proposal's path alone before it is scored (a short fine-tuning from the shared weights, then undone; it ranks architectures better: README \"Shared weights\"); 0: scored on the shared weights as they stand" },
   { flag: 'shared-score-images', key: 'sharedScoreImages', type: 'number', scope: 'experiment', default: 1000, check: positiveIntegerUpTo(MAX.examples),
     help: 'With --evaluator shared: validation images each proposal is scored on (drawn anew for each)' },
   { flag: 'retrain-top', key: 'retrainTop', type: 'number', scope: 'experiment', default: 10, check: positiveIntegerUpTo(MAX.retrainTop),

@@ -12,6 +12,8 @@ export interface CheckpointSlot {
 export interface SharedEvaluatorSettings {
   /** Training steps of the shared weights along each proposal's path, after it is scored. */
   stepsPerTrial: number;
+  /** Steps along a proposal's path alone before it is scored; undone after the score. */
+  tuneSteps: number;
   /** Steps along uniformly drawn paths before the first proposal is scored. */
   warmupSteps: number;
   /** A uniformly drawn path of the space; `key` seeds the draw. */
@@ -22,12 +24,12 @@ export interface SharedEvaluatorSettings {
 const WARMUP_CHUNK = 25;
 
 /**
- * ENAS's alternation behind the evaluation contract. A proposal is scored on the shared weights as they stand
- * (its batch norm calibrated first), and then the shared weights train along its path: the paths that train the
- * weights are the proposals the strategy draws (the policy's for REINFORCE, uniform ones for random search: RSPS),
- * and no proposal is scored right after training on itself. Trials run one at a time, in sequence order; after each,
- * the weights, the optimiser's moments and the step count are saved, so a trial evaluated again after a crash starts
- * from the state before it, as it did the first time.
+ * ENAS's alternation behind the evaluation contract. A proposal is scored after `tuneSteps` steps along its path
+ * alone from the shared weights as they stand, steps then undone (its batch norm calibrated first); then the shared
+ * weights train `stepsPerTrial` steps along its path. The paths that train the weights are the proposals the strategy
+ * draws (the policy's for REINFORCE, uniform ones for random search: RSPS). Trials run one at a time, in sequence
+ * order; after each, the weights, the optimiser's moments and the step count are saved, so a trial evaluated again
+ * after a crash starts from the state before it, as it did the first time.
  */
 export function createSharedEvaluator(session: SharedSession, settings: SharedEvaluatorSettings, checkpoints: CheckpointSlot): Evaluator {
   let lastSeq: number | undefined;
@@ -45,7 +47,7 @@ export function createSharedEvaluator(session: SharedSession, settings: SharedEv
       try {
         bringTo(request.seq);
         await warmUp(session, settings, hooks);
-        const score = session.score(arch, request.seed);
+        const score = session.scoreTuned(arch, request.seed, settings.tuneSteps);
         const trained = session.train(arch, settings.stepsPerTrial);
         checkpoints.save(request.seq, session.stepsDone, session.save());
         lastSeq = request.seq;

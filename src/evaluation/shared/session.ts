@@ -119,6 +119,19 @@ export class SharedSession {
     return { valAcc: correct / val.length, valLoss: lossSum / val.length };
   }
 
+  /**
+   * The path's score after `steps` steps along it alone, from the shared weights as they stand; the weights, moments
+   * and step count are then put back, so the tuning changes nothing else.
+   */
+  scoreTuned(arch: Arch, seed: number, steps: number): Score {
+    if (steps === 0) return this.score(arch, seed);
+    const saved = this.save();
+    this.train(arch, steps);
+    const score = this.score(arch, seed);
+    this.restore(saved);
+    return score;
+  }
+
   /** The path's batch-norm statistics over `calibrationImages` training images (seeded by `seed`). */
   calibrate(arch: Arch, seed: number): Map<number, LayerStatistics> {
     this.supernet.pathOf(arch);
