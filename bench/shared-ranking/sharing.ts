@@ -1,4 +1,4 @@
-import type { SharingRule } from '../../src/evaluation/shared/supernet.js';
+import type { SharingRule } from '../../src/evaluation/shared/sharing-rules.js';
 
 /** 'plain', or '+'-joined parts: 'scaled' (scaleSlices), 'bn' and 'stride' (weights of their own per choice). */
 export function parseSharing(text: string): SharingRule {

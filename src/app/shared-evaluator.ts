@@ -4,6 +4,7 @@ import { randomSequence } from '../controller/sampling.js';
 import { computeNormalisation, loadDataset, makeSplit, validationSize } from '../data/index.js';
 import { createSharedEvaluator } from '../evaluation/shared/evaluator.js';
 import { SharedSession } from '../evaluation/shared/session.js';
+import { SHARING_RULES } from '../evaluation/shared/sharing-rules.js';
 import type { Evaluator } from '../evaluation/types.js';
 import type { Arch, DecisionProcess, LayerSpaceDefinition, ProblemSpec } from '../space/types.js';
 import type { ExperimentRecord, Store } from '../store/index.js';
@@ -29,6 +30,7 @@ export async function sharedEvaluatorFor(config: SearchConfig, problem: ProblemS
     learningRate: config.learningRate,
     calibrationImages: calibrationImages(config.batchSize),
     scoreImages: config.sharedScoreImages,
+    sharing: SHARING_RULES[config.sharedRule],
   });
   return createSharedEvaluator(
     session,

@@ -105,6 +105,7 @@ test('the defaults of a new experiment are those nas search has always had, unde
     sharedWarmup: 400,
     sharedScoreImages: 1000,
     sharedTuneSteps: 50,
+    sharedRule: 'plain',
     retrainTop: 10,
     sharedTimeShare: 0.75,
     failureReward: 0,
@@ -122,7 +123,7 @@ const STORED_KEYS = [
   'dataset', 'dataDir', 'labelMode', 'space', 'spaceDefinition', 'strategy', 'strategyOptions', 'trials', 'seed', 'epochs', 'trainLimit',
   'valLimit', 'valFraction', 'batchSize', 'learningRate', 'optimizer', 'objective', 'paramTarget', 'costWeight', 'maxParams', 'maxMacs',
   'prune', 'pruneMinTrials', 'failureReward', 'maxConsecutiveFailures', 'backend', 'halvingEta', 'halvingMinEpochs',
-  'evaluator', 'sharedSteps', 'sharedWarmup', 'sharedScoreImages', 'retrainTop', 'sharedTimeShare', 'sharedTuneSteps',
+  'evaluator', 'sharedSteps', 'sharedWarmup', 'sharedScoreImages', 'retrainTop', 'sharedTimeShare', 'sharedTuneSteps', 'sharedRule',
 ];
 
 test('a config stored before --evaluator existed resumes as a search that trains every trial', () => {

@@ -6,7 +6,7 @@ import type { Arch, Shape3 } from '../../src/space/types.js';
 import { buildModel } from '../../src/trainer/index.js';
 import { pathWeights } from '../../src/evaluation/shared/export.js';
 import { SharedSession } from '../../src/evaluation/shared/session.js';
-import { PLAIN_SLICES, type SharingRule } from '../../src/evaluation/shared/supernet.js';
+import { PLAIN_SLICES, type SharingRule } from '../../src/evaluation/shared/sharing-rules.js';
 import { computeNormalisation } from '../../src/data/index.js';
 import { learnableImages, useCpu } from '../trainer/helpers.js';
 

@@ -1,4 +1,5 @@
 /** The stored experiment config: what defines an experiment, kept with it in the database. */
+import type { SharingRuleName } from '../../evaluation/shared/sharing-rules.js';
 import type { StrategyName } from '../../controller/types.js';
 import type { DatasetDescriptor } from '../../data/custom/types.js';
 import type { SpaceDefinition } from '../../space/types.js';
@@ -74,6 +75,8 @@ export interface SearchConfig {
   sharedScoreImages: number;
   /** Steps along a proposal's path alone before it is scored, from the shared weights, which are then put back. */
   sharedTuneSteps: number;
+  /** How far paths share weights (src/evaluation/shared/sharing-rules.ts). */
+  sharedRule: SharingRuleName;
   retrainTop: number;
   sharedTimeShare: number;
   failureReward: number;

@@ -25,6 +25,7 @@ import {
   trueOrFalse,
 } from '../../checks.js';
 import { queueUrl } from '../../dispatch/url.js';
+import { SHARING_RULE_NAMES } from '../../evaluation/shared/sharing-rules.js';
 import { OPTION_BOUNDS as MAX } from './bounds.js';
 import { BACKENDS, EVALUATORS, OBJECTIVES, OPTIMIZERS, PRUNE_MODES } from './config.js';
 import { DEFAULT_SPACES } from './default-spaces.js';
@@ -105,6 +106,8 @@ export const SEARCH_OPTIONS = [
     help: 'With --evaluator shared: steps along uniformly drawn paths before the first proposal is scored' },
   { flag: 'shared-tune-steps', key: 'sharedTuneSteps', type: 'number', scope: 'experiment', default: 50, absentMeans: 0, check: nonNegativeIntegerUpTo(MAX.sharedSteps),
     help: "With --evaluator shared: steps along a proposal's path alone before it is scored (a short fine-tuning from the shared weights, then undone; it ranks architectures better: README \"Shared weights\"); 0: scored on the shared weights as they stand" },
+  { flag: 'shared-rule', key: 'sharedRule', type: 'string', scope: 'experiment', default: 'plain', absentMeans: 'plain', check: choiceOf(SHARING_RULE_NAMES),
+    help: 'With --evaluator shared: plain (a narrow layer is a slice of the wide one) or scaled-bn (slices scaled to the path\'s fan-in; convolutions with and without batch norm own separate weights) (README "Shared weights")' },
   { flag: 'shared-score-images', key: 'sharedScoreImages', type: 'number', scope: 'experiment', default: 1000, check: positiveIntegerUpTo(MAX.examples),
     help: 'With --evaluator shared: validation images each proposal is scored on (drawn anew for each)' },
   { flag: 'retrain-top', key: 'retrainTop', type: 'number', scope: 'experiment', default: 10, check: positiveIntegerUpTo(MAX.retrainTop),

@@ -7,7 +7,8 @@ import { CalibrationSums, type LayerStatistics } from './batch-norm.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { KeyedAdam, type SlicedGradient } from './keyed-adam.js';
 import { seedStream } from './seeds.js';
-import { Supernet, type SharingRule, type SupernetShape } from './supernet.js';
+import type { SharingRule } from './sharing-rules.js';
+import { Supernet, type SupernetShape } from './supernet.js';
 
 /** The data a shared-weight search trains and scores on: the search's own split. */
 export interface SharedData {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation, Arch, ConvLayer, DenseLayer, Layer, PoolLayer, Shape3 } from '../../space/types.js';
 import { applyBatchNorm, type BatchNormPass } from './batch-norm.js';
 import { variableSeed } from './seeds.js';
+import { PLAIN_SLICES, type SharingRule } from './sharing-rules.js';
 
 /**
  * The sizes every shared weight is cut from: `maxWidth` is the widest channel or unit count any layer of the space
@@ -12,22 +13,6 @@ export interface SupernetShape {
   classes: number;
   maxWidth: number;
 }
-
-/**
- * How far paths share weights. `scaleSlices`: a path reads its box of a kernel times sqrt(full fan-in / its fan-in),
- * so every path starts at He initialisation for its own widths and a layer's output scale does not depend on how many
- * input channels the path gives it. `separate`: choices whose convolutions get weights of their own, e.g. batch norm
- * (a kernel trained under batch norm has no scale of its own, which a path without it then reads).
- */
-export interface SharingRule {
-  scaleSlices: boolean;
-  separate: readonly SeparateChoice[];
-}
-
-export type SeparateChoice = 'batch_norm' | 'stride';
-
-/** The first rule: one sliced kernel per slot and kernel size, read as it is. */
-export const PLAIN_SLICES: SharingRule = { scaleSlices: false, separate: [] };
 
 export type PassMode = 'train' | 'calibrate' | 'eval';
 
