@@ -3,16 +3,10 @@
  * optimizer: `node dist/bench/throughput/profile-arch.js ARCH.json [--batch 64] [--threads 1] [--input 28x28x1]`.
  */
 import fs from 'node:fs';
-import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/trainer/backends/index.js';
 import { printKernelTimes } from './kernel-times.js';
-import { buildModel } from '../../src/trainer/index.js';
-import { logitsModel } from '../../src/trainer/model/logits.js';
-import { inputConvKernels } from '../../src/trainer/model/input-convs.js';
-import { withoutInputGradients } from '../../src/trainer/backends/kernels/unneeded-input-gradient.js';
-import { createOptimizer } from '../../src/trainer/train/schedule.js';
-import { crossEntropyPerExample } from '../../src/trainer/train/loss.js';
+import { trainingStep } from './training-step.js';
 import { parseArch, parseShape } from '../../src/space/index.js';
 
 const { values: options, positionals } = parseArgs({
@@ -29,19 +23,7 @@ const arch = parseArch(JSON.parse(archText));
 const { tf } = await selectBackend('wasm', { threads: Number(options.threads) });
 const input = parseShape(options.input);
 const batch = Number(options.batch);
-const model = buildModel(arch, input, 10, { seed: 1 });
-const logits = logitsModel(model);
-const optimizer = createOptimizer({ learningRate: 1e-3, optimizer: 'adam' }).optimizer;
-const x = tf.randomNormal([batch, ...input], 0, 1, 'float32', 1);
-const y = tf.randomUniform([batch], 0, 10, 'int32', 2);
-const onData = inputConvKernels(model);
-const step = () => {
-  const scores = () => logits.apply(x, { training: true }) as Tensor2D;
-  // As the trainer's step (train/loop.ts): the first convolutions' input gradients are not computed.
-  const loss = withoutInputGradients(onData, () => optimizer.minimize(() => crossEntropyPerExample(scores(), y as Tensor1D, 0.1).mean() as Scalar, true));
-  loss?.dataSync();
-  loss?.dispose();
-};
+const step = trainingStep(tf, arch, input, batch);
 for (let i = 0; i < 3; i++) step();
 const steps = Number(options.steps);
 const start = performance.now();

@@ -7,13 +7,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activationLoops, type ActivationLoops } from './activation-simd.js';
 import { wasmKernel, wasmOverride } from './compose.js';
+import { runElementwise } from './threads/row-pieces.js';
 
 const RELU_GRAD = 'NasReluGrad';
 
-type Loop = (loops: ActivationLoops, addresses: number[], out: number, bytes: number) => void;
+type Loop = keyof ActivationLoops;
 
 /**
- * out = f(inputs) elementwise: the SIMD loop over whole vectors, `tail` for the last (size mod 4) elements;
+ * out = f(inputs) elementwise: the SIMD loop over whole vectors (on the kernel pool's threads where the tensor is
+ * large), `tail` for the last (size mod 4) elements;
  * null where the loops cannot run (not float32, or no SIMD).
  */
 function elementwise(backend: tf.KernelBackend, inputs: tf.TensorInfo[], loop: Loop, tail: (values: Float32Array[], i: number) => number): tf.TensorInfo | null {
@@ -26,23 +28,23 @@ function elementwise(backend: tf.KernelBackend, inputs: tf.TensorInfo[], loop: L
   const views = inputs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
   const target = wasm.typedArrayFromHeap(out) as Float32Array;
   const whole = target.length - (target.length % 4);
-  loop(loops, views.map((v) => v.byteOffset), target.byteOffset, 4 * whole);
+  runElementwise(wasm, loops, loop, [...views.map((v) => v.byteOffset), target.byteOffset], 4 * whole);
   for (let i = whole; i < target.length; i++) target[i] = tail(views, i);
   return out;
 }
 
 export const reluOverride = (original: tf.KernelConfig) =>
   wasmOverride<'x', object>(original, ({ x }, backend, attrs) =>
-    elementwise(backend, [x], (l, [a], out, bytes) => l.relu(a, out, bytes), ([v], i) => Math.max(0, v[i])) ??
+    elementwise(backend, [x], 'relu', ([v], i) => Math.max(0, v[i])) ??
     (original.kernelFunc({ inputs: { x }, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo));
 
 export const eluGradOverride = (original: tf.KernelConfig) =>
   wasmOverride<'dy' | 'y', object>(original, ({ dy, y }, backend, attrs) =>
-    elementwise(backend, [dy, y], (l, [d, v], out, bytes) => l.eluGrad(d, v, out, bytes), ([d, v], i) => (v[i] >= 0 ? d[i] : d[i] * (v[i] + 1))) ??
+    elementwise(backend, [dy, y], 'eluGrad', ([d, v], i) => (v[i] >= 0 ? d[i] : d[i] * (v[i] + 1))) ??
     (original.kernelFunc({ inputs: { dy, y }, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo));
 
 export const reluGradKernelConfig = wasmKernel<'dy' | 'x', object>(RELU_GRAD, ({ dy, x }, backend) => {
-  const out = elementwise(backend, [dy, x], (l, [d, a], o, bytes) => l.reluGrad(d, a, o, bytes), ([d, a], i) => d[i] * (Number.isNaN(a[i]) ? NaN : a[i] > 0 ? 1 : 0));
+  const out = elementwise(backend, [dy, x], 'reluGrad', ([d, a], i) => d[i] * (Number.isNaN(a[i]) ? NaN : a[i] > 0 ? 1 : 0));
   if (out === null) throw new Error(`${RELU_GRAD} needs float32 inputs and wasm SIMD`);
   return out;
 });

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { adamLoops } from './adam-simd.js';
 import { heapBuffer, withScratch } from './heap-module.js';
+import { runElementwise } from './threads/row-pieces.js';
 
 export const ADAM_UPDATE_KERNEL = 'NasAdamUpdate';
 
@@ -40,7 +41,7 @@ function adamUpdate({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap;
     if (loops !== null && whole > 0) {
       new Float32Array(heapBuffer(wasm), constants, 7).set([beta1, 1 - beta1, beta2, 1 - beta2, step, 1 / rootCorrection2, epsilon]);
       const [xAt, gAt, mAt, vAt, xoAt, moAt, voAt] = [xIn, gIn, mIn, vIn, xOut, mOut, vOut].map((a) => a.byteOffset);
-      loops.update(xAt, gAt, mAt, vAt, xoAt, moAt, voAt, 4 * whole, constants);
+      runElementwise(wasm, loops, 'update', [xAt, gAt, mAt, vAt, xoAt, moAt, voAt], 4 * whole, [constants]);
     }
     for (let i = whole; i < xIn.length; i++) {
       const gradient = gIn[i];

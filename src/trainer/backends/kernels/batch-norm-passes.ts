@@ -1,12 +1,16 @@
 /**
  * The two kinds of pass over an activation [rows, C] (channels last) that batch-norm training needs: per-channel
  * sums, and a per-channel affine map. SIMD loops (batch-norm-simd.ts) where C is a multiple of 4, plain
- * JavaScript over heap views otherwise. Sums are kept in float64 (SIMD: float32 over blocks of rows, folded).
+ * JavaScript over heap views otherwise; the SIMD loops on the kernel pool's threads where the activation is
+ * large. Sums are kept in float64 (SIMD: float32 over blocks of rows, folded; a piece of rows per thread, added
+ * in piece order).
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdLoops, SUM_BLOCK_ROWS, type SimdLoops } from './batch-norm-simd.js';
 import { heapBuffer, withScratch } from './heap-module.js';
+import type { Call } from './threads/pool.js';
+import { rowPieces } from './threads/row-pieces.js';
 
 export interface ChannelSums {
   /** sum of g per channel */
@@ -34,21 +38,27 @@ export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.Tens
   if (loops === null) return channelSumsInJs(wasm, x, center, dy);
   const rows = (wasm.typedArrayFromHeap(x) as Float32Array).length / c;
   const cb = 4 * c;
-  return withScratch(wasm, 24 * c, (scratch) => {
-    const acc32 = scratch;
-    const acc64 = scratch + 8 * c;
+  const { ranges, run } = rowPieces(wasm, rows, SUM_BLOCK_ROWS, rows * cb * (dy === undefined ? 1 : 2));
+  // Per piece: float32 block sums acc32 [2C] and their float64 fold acc64 [2C].
+  const pieceBytes = 24 * c;
+  return withScratch(wasm, pieceBytes * ranges.length, (scratch) => {
     // Views only after the allocation: it may have grown the heap.
-    new Float32Array(heapBuffer(wasm), acc32, 2 * c).fill(0);
-    new Float64Array(heapBuffer(wasm), acc64, 2 * c).fill(0);
+    new Uint8Array(heapBuffer(wasm), scratch, pieceBytes * ranges.length).fill(0);
     const xAt = address(wasm, x);
     const centerAt = center === null ? xAt : address(wasm, center);
     const dyAt = dy === undefined ? 0 : address(wasm, dy);
-    for (let row = 0; row < rows; row += SUM_BLOCK_ROWS) {
-      const count = Math.min(SUM_BLOCK_ROWS, rows - row);
-      if (dy === undefined) loops.moments(xAt + row * cb, count, cb, centerAt, acc32, acc64);
-      else loops.gradientSums(dyAt + row * cb, xAt + row * cb, count, cb, centerAt, acc32, acc64);
-    }
-    const sums = new Float64Array(heapBuffer(wasm), acc64, 2 * c);
+    run(ranges.map(([first, end], i) => {
+      const [acc32, acc64] = [scratch + i * pieceBytes, scratch + i * pieceBytes + 8 * c];
+      const calls: Call[] = [];
+      for (let row = first; row < end; row += SUM_BLOCK_ROWS) {
+        const count = Math.min(SUM_BLOCK_ROWS, end - row);
+        if (dy === undefined) calls.push({ loops, fn: 'moments', args: [xAt + row * cb, count, cb, centerAt, acc32, acc64] });
+        else calls.push({ loops, fn: 'gradientSums', args: [dyAt + row * cb, xAt + row * cb, count, cb, centerAt, acc32, acc64] });
+      }
+      return calls;
+    }));
+    const sums = new Float64Array(2 * c);
+    ranges.forEach((_, i) => new Float64Array(heapBuffer(wasm), scratch + i * pieceBytes + 8 * c, 2 * c).forEach((v, j) => (sums[j] += v)));
     return { g: sums.slice(0, c), gd: sums.slice(c) };
   });
 }
@@ -103,7 +113,9 @@ export function affineRows(
     else coefficients.set(b, c);
     coefficients.set(k, 2 * c);
     const uAt = address(wasm, u);
-    loops.affine(uAt, v === undefined ? uAt : address(wasm, v), address(wasm, out), rows, 4 * c, scratch, scratch + 4 * c, scratch + 8 * c);
+    const [vAt, outAt, cb] = [v === undefined ? uAt : address(wasm, v), address(wasm, out), 4 * c];
+    const { ranges, run } = rowPieces(wasm, rows, 1, rows * cb * (v === undefined ? 2 : 3));
+    run(ranges.map(([first, end]) => [{ loops, fn: 'affine', args: [uAt + first * cb, vAt + first * cb, outAt + first * cb, end - first, cb, scratch, scratch + cb, scratch + 2 * cb] }]));
   });
 }
 

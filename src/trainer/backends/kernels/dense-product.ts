@@ -7,8 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { BLOCK_ROWS, productLoops } from './gathered-product-simd.js';
+import { productLoops } from './gathered-product-simd.js';
 import { heapBuffer, withScratch } from './heap-module.js';
+import { runProduct, type Chunks } from './threaded-product.js';
 
 /** Rows of the left operand up to which packing the right one costs more than multiplying by it. */
 const MAX_ROWS = 128;
@@ -36,23 +37,24 @@ export function denseProduct(backend: tf.KernelBackend, a: tf.TensorInfo, b: tf.
   const out = wasm.makeOutput([1, m, n], 'float32');
   // a(r, p) lies at a + offset(r) + p * step.
   const step = transposeA ? 4 * m : 4;
-  withScratch(wasm, 4 * (m + 1), (tables) => {
+  const chunk = Math.min(inner, Math.max(8, Math.floor(CHUNK_BYTES / (4 * n))));
+  const full = Math.floor(inner / chunk);
+  const last = inner - full * chunk;
+  const chunkCount = full + (last > 0 ? 1 : 0);
+  withScratch(wasm, 4 * (m + chunkCount), (tables) => {
     // Views only after the allocations above: growing the heap detaches earlier ones.
     const offsets = new Int32Array(heapBuffer(wasm), tables, m);
     for (let r = 0; r < m; r++) offsets[r] = transposeA ? 4 * r : 4 * r * inner;
     (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
-    const runBase = tables + 4 * m;
+    // One run a chunk: its first position.
+    const runBase = new Int32Array(heapBuffer(wasm), tables + 4 * m, chunkCount);
+    for (let i = 0; i < chunkCount; i++) runBase[i] = i * chunk * step;
     const [aAt, bAt, outAt] = [address(wasm, a), address(wasm, b), address(wasm, out)];
-    const cb = 4 * n;
-    const blocks = Math.floor(m / BLOCK_ROWS);
-    const rest = m - blocks * BLOCK_ROWS;
-    const chunk = Math.max(8, Math.floor(CHUNK_BYTES / cb));
-    for (let p = 0; p < inner; p += chunk) {
-      const count = Math.min(chunk, inner - p);
-      new Int32Array(heapBuffer(wasm), runBase, 1)[0] = p * step;
-      if (blocks > 0) loops.rows4(aAt, runBase, 1, count * step, step, bAt + p * cb, cb, tables, blocks, outAt);
-      if (rest > 0) loops.rows1(aAt, runBase, 1, count * step, step, bAt + p * cb, cb, tables + 4 * BLOCK_ROWS * blocks, rest, outAt + BLOCK_ROWS * blocks * cb);
-    }
+    const chunkOf = (p: number, length: number, count: number): Chunks => ({
+      count, rowBase: tables + 4 * (m + p / chunk), runs: 1, rowBytes: length * step, xStep: step, dy: bAt + p * 4 * n, rowBaseStep: 4, dyStep: length * 4 * n,
+    });
+    const series = [chunkOf(0, chunk, full), ...(last > 0 ? [chunkOf(full * chunk, last, 1)] : [])];
+    runProduct(wasm, loops, { x: aAt, rows: m, offsets: tables, acc: outAt, cb: 4 * n }, series, m * inner * n);
   });
   return out;
 }

@@ -2,12 +2,14 @@
  * Conv2DBackpropFilter by the SIMD loops of gathered-product-simd.ts: dW[r, co] = sum over output pixels p
  * of x[window(p) + tap(r)] dy[p, co], r = (kh * KW + kw) * C_in + ci, with x zero-padded on the heap (where the
  * convolution pads or its windows end before x does, a copy; x itself otherwise), the tables of window
- * origins and tap offsets, then the loops over chunks of output rows, accumulating into dW.
+ * origins and tap offsets, then the loops over chunks of output rows, accumulating into dW (threaded-product.ts:
+ * on several threads where the backend has them).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { BLOCK_ROWS, productLoops } from './gathered-product-simd.js';
+import { productLoops } from './gathered-product-simd.js';
 import { heapBuffer, withScratch } from './heap-module.js';
+import { runProduct, type Chunks } from './threaded-product.js';
 
 /** Output pixels per chunk: x and dy of a chunk stay in L2 while every block of dW streams over them. */
 const CHUNK_PIXELS = 512;
@@ -48,18 +50,15 @@ export function filterGradientOnHeap(backend: tf.KernelBackend, x: tf.TensorInfo
       }
       (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
       const [xAt, dyAt, accAt] = [address(wasm, padded), address(wasm, dy), address(wasm, out)];
-      const cb = co * 4;
       const xStep = sw * ci * 4;
-      const blocks = Math.floor(filterRows / BLOCK_ROWS);
-      const rest = filterRows - blocks * BLOCK_ROWS;
       const chunkRows = Math.max(1, Math.round(CHUNK_PIXELS / ow));
-      for (let q = 0; q < windows; q += chunkRows) {
-        const rows = Math.min(chunkRows, windows - q);
-        const rowAt = tables + 4 * (filterRows + q);
-        const dyChunk = dyAt + q * ow * cb;
-        if (blocks > 0) loops.rows4(xAt, rowAt, rows, ow * xStep, xStep, dyChunk, cb, tables, blocks, accAt);
-        if (rest > 0) loops.rows1(xAt, rowAt, rows, ow * xStep, xStep, dyChunk, cb, tables + 4 * BLOCK_ROWS * blocks, rest, accAt + BLOCK_ROWS * blocks * cb);
-      }
+      const full = Math.floor(windows / chunkRows);
+      const last = windows - full * chunkRows;
+      const chunkOf = (q: number, runs: number, count: number): Chunks => ({
+        count, rowBase: tables + 4 * (filterRows + q), runs, rowBytes: ow * xStep, xStep, dy: dyAt + q * ow * co * 4, rowBaseStep: 4 * runs, dyStep: runs * ow * co * 4,
+      });
+      const series = [chunkOf(0, chunkRows, full), ...(last > 0 ? [chunkOf(full * chunkRows, last, 1)] : [])];
+      runProduct(wasm, loops, { x: xAt, rows: filterRows, offsets: tables, acc: accAt, cb: co * 4 }, series, filterRows * windows * ow * co);
     });
   } finally {
     if (padded !== x) wasm.disposeData(padded.dataId);

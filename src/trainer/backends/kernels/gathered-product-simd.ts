@@ -69,15 +69,59 @@ function blockLoop(mr: number): WasmFunction {
   };
 }
 
+/**
+ * `chunks` calls of rows{mr}, moving rowBase and dy on by rowBaseStep and dyStep bytes after each: a series of
+ * equal chunks of positions in one call.
+ */
+function chunkLoop(mr: number): WasmFunction {
+  const rowsParams = ['x', 'rowBase', 'rows', 'rowBytes', 'xStep', 'dy', 'cb', 'offsets', 'groups', 'acc'];
+  return {
+    name: `chunks${mr}`,
+    params: [...rowsParams, 'chunks', 'rowBaseStep', 'dyStep'],
+    locals: {},
+    body: `
+      block done loop chunk
+        local.get chunks i32.const 1 i32.lt_u br_if done
+        ${rowsParams.map((p) => `local.get ${p}`).join(' ')}
+        call rows${mr}
+        local.get rowBase local.get rowBaseStep i32.add local.set rowBase
+        local.get dy local.get dyStep i32.add local.set dy
+        local.get chunks i32.const 1 i32.sub local.set chunks
+        br chunk
+      end end`,
+  };
+}
+
+/** out += src over `bytes` bytes (a multiple of 16): partial products summed (threaded-product.ts). */
+const ACCUMULATE: WasmFunction = {
+  name: 'accumulate',
+  params: ['out', 'src', 'bytes'],
+  locals: { stop: 'i32' },
+  body: `
+    local.get out local.get bytes i32.add local.set stop
+    block done loop next
+      local.get out local.get stop i32.ge_u br_if done
+      local.get out local.get out v128.load local.get src v128.load f32x4.add v128.store
+      local.get out i32.const 16 i32.add local.set out
+      local.get src i32.const 16 i32.add local.set src
+      br next
+    end end`,
+};
+
+type ChunksLoop = (...args: [...Parameters<RowsLoop>, chunks: number, rowBaseStep: number, dyStep: number]) => void;
+
 type RowsLoop = (x: number, rowBase: number, rows: number, rowBytes: number, xStep: number, dy: number, cb: number, offsets: number, groups: number, acc: number) => void;
 
 export interface ProductLoops {
   rows1: RowsLoop;
   rows4: RowsLoop;
+  chunks1: ChunksLoop;
+  chunks4: ChunksLoop;
+  accumulate(out: number, src: number, bytes: number): void;
 }
 
 export function productLoopsOn(memory: Memory): ProductLoops {
-  return instantiateOn<ProductLoops>(memory, [blockLoop(1), blockLoop(BLOCK_ROWS)]);
+  return instantiateOn<ProductLoops>(memory, [blockLoop(1), blockLoop(BLOCK_ROWS), chunkLoop(1), chunkLoop(BLOCK_ROWS), ACCUMULATE]);
 }
 
 const instances = new WeakMap<Memory, ProductLoops | null>();

@@ -9,11 +9,22 @@ import { assembleModule, type WasmFunction } from './wasm-assembler.js';
 export interface Memory {
   readonly buffer: ArrayBufferLike;
 }
-interface WebAssemblyApi {
-  Module: new (binary: Uint8Array) => object;
+export interface WebAssemblyApi {
+  Module: (new (binary: Uint8Array) => object) & { exports(module: object): { name: string }[] };
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
 }
-const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+export const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+/** The compiled module behind an instance's exports on a shared memory: what threads/pool.ts hands its threads. */
+const compiledOf = new WeakMap<object, object>();
+
+export function compiledModuleOf(exports: object): object | undefined {
+  return compiledOf.get(exports);
+}
+
+export function isShared(memory: Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
 
 interface EmscriptenMemory {
   wasmMemory?: Memory;
@@ -27,11 +38,19 @@ function emscripten(backend: BackendWasm): EmscriptenMemory {
   return (backend as unknown as { wasm: EmscriptenMemory }).wasm;
 }
 
+/** The backend's WebAssembly.Memory, or undefined where its module does not expose it. */
+export function backendMemory(backend: BackendWasm): Memory | undefined {
+  const module = emscripten(backend);
+  return module.wasmMemory ?? module.asm?.memory;
+}
+
 /** The exports of `functions` compiled against a memory (a WebAssembly.Memory, shared or not). */
 export function instantiateOn<T>(memory: Memory, functions: WasmFunction[]): T {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const binary = assembleModule(functions, shared);
-  return new wasmApi.Instance(new wasmApi.Module(binary), { env: { memory } }).exports as unknown as T;
+  const shared = isShared(memory);
+  const compiled = new wasmApi.Module(assembleModule(functions, shared));
+  const exports = new wasmApi.Instance(compiled, { env: { memory } }).exports;
+  if (shared) compiledOf.set(exports, compiled);
+  return exports as unknown as T;
 }
 
 /**
@@ -39,8 +58,7 @@ export function instantiateOn<T>(memory: Memory, functions: WasmFunction[]): T {
  * run (no SIMD, no memory to import). `cache` is the caller's own (one per module).
  */
 export function moduleOnHeap<T>(backend: BackendWasm, cache: WeakMap<Memory, T | null>, build: (memory: Memory) => T): T | null {
-  const module = emscripten(backend);
-  const memory = module.wasmMemory ?? module.asm?.memory;
+  const memory = backendMemory(backend);
   if (memory === undefined) return null;
   let loops = cache.get(memory);
   if (loops === undefined) {

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernel } from './compose.js';
 import { maxPoolGradLoops } from './max-pool-grad-simd.js';
+import { rowPieces } from './threads/row-pieces.js';
 
 interface Attrs {
   filterSize: [number, number] | number;
@@ -30,7 +31,11 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
   if (loops !== null) {
     const address = (t: tf.TensorInfo) => (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
     const c = info.inChannels;
-    loops.tiles(address(input), address(dy), address(out), info.batchSize * info.outHeight, info.inWidth * c * 4, c * 4);
+    const rowBytes = info.inWidth * c * 4;
+    const [xAt, dyAt, dxAt] = [address(input), address(dy), address(out)];
+    // Per output row: two rows of x and dx, half a row of dy.
+    const { ranges, run } = rowPieces(wasm, info.batchSize * info.outHeight, 1, 5 * rowBytes * info.batchSize * info.outHeight);
+    run(ranges.map(([first, end]) => [{ loops, fn: 'tiles', args: [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, c * 4] }]));
     return out;
   }
   // Views only after the allocation above: growing the heap detaches earlier ones.

@@ -2,8 +2,8 @@
  * A small WebAssembly assembler for loops over the wasm backend's heap: functions written as flat WAT text
  * (one instruction after another, no folded expressions) become a module that imports the backend's own
  * memory, so they read and write tensors in place. Only what the heap kernels use is known: i32 arithmetic,
- * locals, block / loop / br / br_if, i32 and 128-bit SIMD loads and stores (`offset=N` after one adds a
- * constant byte offset), float lanes, comparisons and bit selects. Every parameter is an i32 (a byte address
+ * locals, block / loop / br / br_if, calls of the module's own functions (`call NAME`), i32 and 128-bit SIMD
+ * loads and stores (`offset=N` after one adds a constant byte offset), float lanes, comparisons and bit selects. Every parameter is an i32 (a byte address
  * or a count) and no function returns a value.
  */
 
@@ -15,7 +15,7 @@ export interface WasmFunction {
   body: string;
 }
 
-type Immediate = 'none' | 'local' | 'label' | 'block' | 'i32' | 'memarg' | 'lanes';
+type Immediate = 'none' | 'local' | 'label' | 'block' | 'i32' | 'memarg' | 'lanes' | 'function';
 
 /** Opcode bytes (SIMD ones after the 0xfd prefix, as LEB128) and the immediate each takes. */
 const OPS: Record<string, [number[], Immediate]> = {
@@ -24,6 +24,7 @@ const OPS: Record<string, [number[], Immediate]> = {
   end: [[0x0b], 'none'],
   br: [[0x0c], 'label'],
   br_if: [[0x0d], 'label'],
+  call: [[0x10], 'function'],
   'local.get': [[0x20], 'local'],
   'local.set': [[0x21], 'local'],
   'local.tee': [[0x22], 'local'],
@@ -91,7 +92,7 @@ function section(id: number, entries: number[][]): number[] {
 }
 
 /** The code of one function: its local declarations and its instructions. */
-function assembleBody(f: WasmFunction): number[] {
+function assembleBody(f: WasmFunction, functionIndex: Map<string, number>): number[] {
   const locals = new Map<string, number>();
   [...f.params, ...Object.keys(f.locals)].forEach((local, i) => locals.set(local, i));
   const tokens = f.body.replace(/;;[^\n]*/g, ' ').split(/\s+/).filter((t) => t !== '');
@@ -128,6 +129,12 @@ function assembleBody(f: WasmFunction): number[] {
       case 'i32':
         code.push(...signed(Number(take('constant'))));
         break;
+      case 'function': {
+        const index = functionIndex.get(take('function'));
+        if (index === undefined) throw new Error(`${f.name}: call of an unknown function`);
+        code.push(...unsigned(index));
+        break;
+      }
       case 'memarg': {
         // Alignment hint 2^2 (float32 tensors); a constant byte offset may follow as `offset=N`.
         const offset = tokens[0]?.startsWith('offset=') ? Number(take('offset').slice('offset='.length)) : 0;
@@ -156,12 +163,13 @@ export function assembleModule(functions: WasmFunction[], sharedMemory: boolean)
   const limits = sharedMemory ? [0x03, 0, ...unsigned(65536)] : [0x00, 0];
   const imports = [[...name('env'), ...name('memory'), 0x02, ...limits]];
   const exports = functions.map((f, i) => [...name(f.name), 0x00, ...unsigned(i)]);
+  const functionIndex = new Map(functions.map((f, i) => [f.name, i]));
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, types),
     ...section(2, imports),
     ...section(3, functions.map((_, i) => unsigned(i))),
     ...section(7, exports),
-    ...section(10, functions.map(assembleBody)),
+    ...section(10, functions.map((f) => assembleBody(f, functionIndex))),
   ]);
 }

@@ -1,0 +1,79 @@
+/**
+ * Products big enough for the kernel pool's threads (kernels/threaded-product.ts), one per way of cutting
+ * them: by positions into copies of out (few filter rows; many rows; a dense forward product) and by bands of
+ * rows (a dense weight gradient, whose positions are the batch; a filter gradient too large to copy often);
+ * and streaming passes over more than MIN_PARALLEL_BYTES (kernels/threads/row-pieces.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE_KERNEL } from '../../../src/trainer/backends/kernels/adam-update.js';
+import { batchNormTraining } from '../../../src/trainer/backends/kernels/batch-norm.js';
+import { randomInput, type Input } from './helpers.js';
+
+export interface ThreadedCase {
+  what: string;
+  inputs: Input[];
+  compute: (...t: tf.Tensor[]) => tf.Tensor[];
+}
+
+function filterGradient(x: [number, number, number, number], kernel: number, outChannels: number, stride: number): ThreadedCase {
+  const filterShape: [number, number, number, number] = [kernel, kernel, x[3], outChannels];
+  const outShape = tf.backend_util.computeConv2DInfo(x, filterShape, stride, 1, 'same').outShape;
+  return {
+    what: `conv dW: ${x.join('x')}, ${kernel}x${kernel} -> ${outChannels}, stride ${stride}`,
+    inputs: [randomInput(x, 11), randomInput(outShape, 12)],
+    compute: (input, dy) => [tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, w as tf.Tensor4D, stride, 'same'), dy)))(tf.zeros(filterShape))],
+  };
+}
+
+/** tfjs-layers' own batch norm in training: the reference on cpu, where the fused kernel is not registered. */
+function stockBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  return tf.batchNorm(x, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-3);
+}
+
+/** An activation of a 28x28x32 layer at batch 64: 6.4 MB. */
+const ACTIVATION = [64, 28, 28, 32];
+
+function activationGradient(what: string, f: (x: tf.Tensor) => tf.Tensor): ThreadedCase {
+  return {
+    what,
+    inputs: [randomInput(ACTIVATION, 21), randomInput(ACTIVATION, 22)],
+    compute: (x, r) => [f(x), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), r)))(x)],
+  };
+}
+
+const ADAM = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, correction1: 0.19, correction2: 0.003 };
+
+/** Adam's update as the kernel on wasm, as tfjs ops elsewhere (the kernel is wasm's only). */
+function adamUpdate(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor): tf.Tensor[] {
+  const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = ADAM;
+  if (tf.getBackend() === 'wasm') return tf.engine().runKernel(ADAM_UPDATE_KERNEL, { x, g, m: tf.abs(m), v: tf.abs(v) }, ADAM as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const first = tf.add(tf.mul(beta1, tf.abs(m)), tf.mul(1 - beta1, g));
+  const second = tf.add(tf.mul(beta2, tf.abs(v)), tf.mul(1 - beta2, tf.square(g)));
+  const step = tf.div(tf.mul(learningRate / correction1, first), tf.add(tf.div(tf.sqrt(second), Math.sqrt(correction2)), epsilon));
+  return [tf.sub(x, step), first, second];
+}
+
+export const THREADED_CASES: ThreadedCase[] = [
+  filterGradient([16, 28, 28, 1], 5, 32, 1),
+  filterGradient([8, 14, 14, 64], 3, 64, 1),
+  filterGradient([4, 8, 8, 128], 5, 512, 2),
+  { what: 'dense forward: 64x3000 by 3000x64', inputs: [randomInput([64, 3000], 13), randomInput([3000, 64], 14)], compute: (a, b) => [tf.matMul(a, b)] },
+  { what: 'dense dW: (64x2000)ᵀ by 64x128', inputs: [randomInput([64, 2000], 15), randomInput([64, 128], 16)], compute: (a, b) => [tf.matMul(a, b, true, false)] },
+  activationGradient('relu and its gradient', (x) => tf.relu(x)),
+  activationGradient('elu and its gradient', (x) => tf.elu(x)),
+  {
+    what: 'max-pool 2x2 and its gradient',
+    inputs: [randomInput(ACTIVATION, 27), randomInput([64, 14, 14, 32], 28)],
+    compute: (x, r) => [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), r)))(x)],
+  },
+  {
+    what: 'batch norm in training and its gradients',
+    inputs: [randomInput(ACTIVATION, 23), randomInput([32], 24), randomInput([32], 25), randomInput(ACTIVATION, 26)],
+    compute: (x, gamma, beta, r) => {
+      const normalise = (a: tf.Tensor, g: tf.Tensor) => (tf.getBackend() === 'wasm' ? batchNormTraining(a, g as tf.Tensor1D, beta as tf.Tensor1D, 1e-3)[0] : stockBatchNorm(a, g, beta));
+      return [normalise(x, gamma), ...tf.grads((a: tf.Tensor, g: tf.Tensor) => tf.sum(tf.mul(normalise(a, g), r)))([x, gamma])];
+    },
+  },
+  { what: 'an Adam update of 1M weights', inputs: [0, 1, 2, 3].map((i) => randomInput([1 << 20], 31 + i)), compute: adamUpdate },
+];
