@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, Arch, ConvLayer, DenseLayer, Layer, PoolLayer, Shape3 } from '../../space/types.js';
+// Not through backends/index.js: that loads tfjs-backend-wasm, which registers its backend on import.
+import { seededDropout } from '../../trainer/backends/kernels/dropout.js';
 import { applyBatchNorm, type BatchNormPass } from './batch-norm.js';
 import { variableSeed } from './seeds.js';
 import { PLAIN_SLICES, type SharingRule } from './sharing-rules.js';
@@ -171,7 +173,8 @@ export class Supernet {
 
   private dropout(x: tf.Tensor, percent: number, pass: Pass): tf.Tensor {
     if (percent <= 0 || pass.mode !== 'train') return x;
-    return tf.dropout(x, percent / 100, undefined, pass.nextDropoutSeed?.());
+    const seed = pass.nextDropoutSeed?.();
+    return seed === undefined ? tf.dropout(x, percent / 100) : seededDropout(x, percent / 100, seed);
   }
 
   /** The leading `sizes` box of a shared weight, made on first use (normal with this spread, zeros, or ones). */

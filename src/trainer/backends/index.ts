@@ -2,3 +2,4 @@
 export { selectBackend, usesGpu } from './select.js';
 export type { ModuleLoader, ResolvedBackendName, SelectedBackend, SelectOptions, Tf } from './select.js';
 export { timeComposedKernels } from './kernels/compose.js';
+export { seededDropout } from './kernels/dropout.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation, Arch, ConvLayer, DenseLayer, Layer, PoolLayer, Shape3 } from '../../space/types.js';
 import { ArchError } from '../../errors.js';
 import { batchNormalization } from './batch-norm-layer.js';
+import { dropout } from './dropout-layer.js';
 import { kernelInitializer } from './initializers.js';
 import { SeedStream } from './seeds.js';
 
@@ -145,7 +146,7 @@ class ModelBuilder {
   }
 
   private withDropout(x: tf.SymbolicTensor, dropOutPercent: number): tf.SymbolicTensor {
-    return dropOutPercent > 0 ? this.apply(tf.layers.dropout({ rate: dropOutPercent / 100 }), x) : x;
+    return dropOutPercent > 0 ? this.apply(dropout({ rate: dropOutPercent / 100 }), x) : x;
   }
 
   private flattened(x: tf.SymbolicTensor): tf.SymbolicTensor {

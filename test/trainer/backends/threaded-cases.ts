@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE_KERNEL } from '../../../src/trainer/backends/kernels/adam-update.js';
 import { batchNormTraining } from '../../../src/trainer/backends/kernels/batch-norm.js';
+import { seededDropout } from '../../../src/trainer/backends/index.js';
 import { randomInput, type Input } from './helpers.js';
 
 export interface ThreadedCase {
@@ -62,6 +63,7 @@ export const THREADED_CASES: ThreadedCase[] = [
   { what: 'dense dW: (64x2000)ᵀ by 64x128', inputs: [randomInput([64, 2000], 15), randomInput([64, 128], 16)], compute: (a, b) => [tf.matMul(a, b, true, false)] },
   activationGradient('relu and its gradient', (x) => tf.relu(x)),
   activationGradient('elu and its gradient', (x) => tf.elu(x)),
+  activationGradient('dropout and its gradient', (x) => seededDropout(x, 0.3, 12345)),
   {
     what: 'max-pool 2x2 and its gradient',
     inputs: [randomInput(ACTIVATION, 27), randomInput([64, 14, 14, 32], 28)],

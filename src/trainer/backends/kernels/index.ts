@@ -6,6 +6,7 @@ import { batchMatMulOverride } from './batch-mat-mul.js';
 import { batchNormGradientConfig, batchNormKernelConfigs } from './batch-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { DROPOUT_KERNEL, registerDropoutKernels } from './dropout.js';
 import { fusedMatMulOverride } from './fused-mat-mul.js';
 import { identityOverride } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -42,13 +43,15 @@ export function registerWasmTrainingKernels(): string[] {
   tf.registerGradient(batchNormGradientConfig);
   // ReLU's gradient runs one kernel on wasm; on other backends it is tfjs's own.
   tf.registerGradient(reluGradientConfig);
+  // Dropout's kernel is registered on cpu too, so that both backends draw the same masks.
+  registerDropoutKernels();
   for (const [name, override] of Object.entries(OVERRIDES)) {
     const original = originals.get(name) ?? tf.getKernel(name, 'wasm');
     if (original === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel to extend`);
     originals.set(name, original);
     replaceKernel(override(original));
   }
-  return [...NEW_KERNELS.map((c) => c.kernelName), ...Object.keys(OVERRIDES)];
+  return [...NEW_KERNELS.map((c) => c.kernelName), DROPOUT_KERNEL, ...Object.keys(OVERRIDES)];
 }
 
 function replaceKernel(config: tf.KernelConfig): void {

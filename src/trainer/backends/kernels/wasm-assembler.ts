@@ -3,7 +3,7 @@
  * (one instruction after another, no folded expressions) become a module that imports the backend's own
  * memory, so they read and write tensors in place. Only what the heap kernels use is known: i32 arithmetic,
  * locals, block / loop / br / br_if, calls of the module's own functions (`call NAME`), i32 and 128-bit SIMD
- * loads and stores (`offset=N` after one adds a constant byte offset), float lanes, comparisons and bit selects. Every parameter is an i32 (a byte address
+ * loads and stores (`offset=N` after one adds a constant byte offset), float and integer lanes, comparisons and bit selects. Every parameter is an i32 (a byte address
  * or a count) and no function returns a value.
  */
 
@@ -39,15 +39,21 @@ const OPS: Record<string, [number[], Immediate]> = {
   'v128.load': [[0xfd, 0x00], 'memarg'],
   'v128.load32_splat': [[0xfd, 0x09], 'memarg'],
   'v128.store': [[0xfd, 0x0b], 'memarg'],
+  'v128.const': [[0xfd, 0x0c], 'lanes'],
   'i8x16.shuffle': [[0xfd, 0x0d], 'lanes'],
   'i32x4.splat': [[0xfd, 0x11], 'none'],
+  'i32x4.ge_u': [[0xfd, 0x40], 'none'],
   'f32x4.ne': [[0xfd, 0x42], 'none'],
   'f32x4.gt': [[0xfd, 0x44], 'none'],
   'f32x4.ge': [[0xfd, 0x46], 'none'],
   'v128.and': [[0xfd, 0x4e], 'none'],
   'v128.andnot': [[0xfd, 0x4f], 'none'],
   'v128.or': [[0xfd, 0x50], 'none'],
+  'v128.xor': [[0xfd, 0x51], 'none'],
   'v128.bitselect': [[0xfd, 0x52], 'none'],
+  'i32x4.shr_u': [[0xfd, 0xad, 0x01], 'none'],
+  'i32x4.add': [[0xfd, 0xae, 0x01], 'none'],
+  'i32x4.mul': [[0xfd, 0xb5, 0x01], 'none'],
   'f64x2.promote_low_f32x4': [[0xfd, 0x5f], 'none'],
   'f32x4.sqrt': [[0xfd, 0xe3, 0x01], 'none'],
   'f32x4.add': [[0xfd, 0xe4, 0x01], 'none'],
