@@ -4,6 +4,7 @@ import type { Arch, Shape3 } from '../../src/space/index.js';
 import type { SelectedBackend } from '../../src/trainer/backends/index.js';
 import { withoutInputGradients } from '../../src/trainer/backends/kernels/unneeded-input-gradient.js';
 import { buildModel } from '../../src/trainer/index.js';
+import { DropoutReseeder } from '../../src/trainer/model/dropout-seeds.js';
 import { inputConvKernels } from '../../src/trainer/model/input-convs.js';
 import { logitsModel } from '../../src/trainer/model/logits.js';
 import { crossEntropyPerExample } from '../../src/trainer/train/loss.js';
@@ -17,7 +18,9 @@ export function trainingStep(tf: SelectedBackend['tf'], arch: Arch, input: Shape
   const x = tf.randomNormal([batch, ...input], 0, 1, 'float32', 1);
   const y = tf.randomUniform([batch], 0, 10, 'int32', 2);
   const onData = inputConvKernels(model);
+  const reseeder = new DropoutReseeder(model, 1);
   return () => {
+    reseeder.reseed();
     const scores = () => logits.apply(x, { training: true }) as Tensor2D;
     const loss = withoutInputGradients(onData, () => optimizer.minimize(() => crossEntropyPerExample(scores(), y as Tensor1D, 0.1).mean() as Scalar, true));
     loss?.dataSync();

@@ -25,10 +25,11 @@ class SeededDropout extends StockDropout {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     const { rate, noiseShape, seed } = this as unknown as Internals;
-    const own = kwargs.training === true && rate > 0 && rate < 1 && noiseShape == null && typeof seed === 'number' &&
+    const own = kwargs.training === true && rate > 0 && rate < 1 && noiseShape == null && (seed === undefined || Number.isInteger(seed)) &&
       !(Array.isArray(inputs) && inputs.length !== 1) && seededDropoutAvailable(input);
     if (!own) return super.call(inputs, kwargs);
-    return tf.tidy(() => seededDropout(input, rate, seed));
+    // Without a seed the stock layer draws a fresh mask from Math.random at every call; so does this one.
+    return tf.tidy(() => seededDropout(input, rate, seed ?? Math.floor(Math.random() * 0x7fffffff) + 1));
   }
 }
 

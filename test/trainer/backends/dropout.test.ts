@@ -95,6 +95,10 @@ describe('the Dropout layer', () => {
     assert.deepEqual(Array.from(training), Array.from(direct));
     assert.deepEqual(Array.from(inference), Array.from(x.values));
     assert.equal(layer.getClassName(), 'Dropout');
+    // Unseeded, as the stock layer: a new mask at every call, still through the kernel (its scale, no JS stream).
+    const unseeded = dropout({ rate: 0.25 });
+    const [once, again] = await runOn('wasm', [x], (t) => [unseeded.apply(t, { training: true }) as tf.Tensor, unseeded.apply(t, { training: true }) as tf.Tensor]);
+    assert.notDeepEqual(Array.from(once), Array.from(again));
     const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [6, 6, 4] }), dropout({ rate: 0.25 })] });
     const loaded = await tf.models.modelFromJSON({ modelTopology: model.toJSON(undefined, false) as tf.io.ModelArtifacts["modelTopology"] } as Parameters<typeof tf.models.modelFromJSON>[0]);
     assert.equal(loaded.layers[loaded.layers.length - 1].getClassName(), 'Dropout');
