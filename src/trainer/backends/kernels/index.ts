@@ -6,7 +6,8 @@ import { batchMatMulOverride } from './batch-mat-mul.js';
 import { batchNormGradientConfig, batchNormKernelConfigs } from './batch-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
-import { DROPOUT_KERNEL, registerDropoutKernels } from './dropout.js';
+// Importing it registers dropout's kernel on wasm and cpu (both backends draw the same masks) and its gradient.
+import { DROPOUT_KERNEL } from './dropout.js';
 import { fusedMatMulOverride } from './fused-mat-mul.js';
 import { identityOverride } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -43,8 +44,6 @@ export function registerWasmTrainingKernels(): string[] {
   tf.registerGradient(batchNormGradientConfig);
   // ReLU's gradient runs one kernel on wasm; on other backends it is tfjs's own.
   tf.registerGradient(reluGradientConfig);
-  // Dropout's kernel is registered on cpu too, so that both backends draw the same masks.
-  registerDropoutKernels();
   for (const [name, override] of Object.entries(OVERRIDES)) {
     const original = originals.get(name) ?? tf.getKernel(name, 'wasm');
     if (original === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel to extend`);
