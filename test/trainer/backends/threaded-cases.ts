@@ -67,7 +67,7 @@ export const THREADED_CASES: ThreadedCase[] = [
   {
     what: 'max-pool 2x2 and its gradient',
     inputs: [randomInput(ACTIVATION, 27), randomInput([64, 14, 14, 32], 28)],
-    compute: (x, r) => [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), r)))(x)],
+    compute: (x, r) => [tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), r)))(x)],
   },
   {
     what: 'batch norm in training and its gradients',

@@ -10,6 +10,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { DROPOUT_KERNEL } from './dropout.js';
 import { fusedMatMulOverride } from './fused-mat-mul.js';
 import { identityOverride } from './identity.js';
+import { maxPoolOverride } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanOverride } from './mean.js';
 import { sumOverride } from './sum.js';
@@ -30,6 +31,7 @@ const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> 
   Tile: tileOverride,
   Relu: reluOverride,
   EluGrad: eluGradOverride,
+  MaxPool: maxPoolOverride,
 };
 
 const originals = new Map<string, tf.KernelConfig>();

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernel } from './compose.js';
-import { maxPoolGradLoops } from './max-pool-grad-simd.js';
+import { maxPoolLoops } from './max-pool-simd.js';
 import { rowPieces } from './threads/row-pieces.js';
 
 interface Attrs {
@@ -27,7 +27,7 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
   );
   const wasm = backend as unknown as BackendWasm;
   const out = wasm.makeOutput(input.shape, 'float32');
-  const loops = tilesTwoByTwo(info) && info.inChannels % 4 === 0 ? maxPoolGradLoops(wasm) : null;
+  const loops = tilesTwoByTwo(info) && info.inChannels % 4 === 0 ? maxPoolLoops(wasm) : null;
   if (loops !== null) {
     const address = (t: tf.TensorInfo) => (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
     const c = info.inChannels;
@@ -35,7 +35,7 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
     const [xAt, dyAt, dxAt] = [address(input), address(dy), address(out)];
     // Per output row: two rows of x and dx, half a row of dy.
     const { ranges, run } = rowPieces(wasm, info.batchSize * info.outHeight, 1, 5 * rowBytes * info.batchSize * info.outHeight);
-    run(ranges.map(([first, end]) => [{ loops, fn: 'tiles', args: [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, c * 4] }]));
+    run(ranges.map(([first, end]) => [{ loops, fn: 'gradient', args: [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, c * 4] }]));
     return out;
   }
   // Views only after the allocation above: growing the heap detaches earlier ones.
@@ -46,11 +46,11 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
 }
 
 /**
- * The common case: 2x2 windows with stride 2 that tile the input exactly (by max-pool-grad-simd.ts where the
+ * The common case: 2x2 windows with stride 2 that tile the input exactly (by max-pool-simd.ts where the
  * channels are a multiple of 4). Unrolled, with the maximum and its place in locals and every input written
  * once (no fill): about 2x faster than the general loop below.
  */
-function tilesTwoByTwo(info: tf.backend_util.Conv2DInfo): boolean {
+export function tilesTwoByTwo(info: tf.backend_util.Conv2DInfo): boolean {
   const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth, padInfo } = info;
   return filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padInfo.top === 0 &&
     padInfo.left === 0 && inHeight === 2 * outHeight && inWidth === 2 * outWidth;

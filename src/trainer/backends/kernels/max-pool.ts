@@ -1,0 +1,39 @@
+/**
+ * MaxPool for wasm. The package runs XNNPACK's pooling on one thread; 2x2 windows with stride 2 that tile
+ * the input (the pools the spaces propose, over channels a multiple of 4) run here as a SIMD loop split over
+ * the kernel pool's threads. Other pools go to the package's kernel.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { wasmOverride } from './compose.js';
+import { tilesTwoByTwo } from './max-pool-grad.js';
+import { maxPoolLoops } from './max-pool-simd.js';
+import { rowPieces } from './threads/row-pieces.js';
+
+interface Attrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function maxPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs, original: tf.KernelConfig): tf.TensorInfo {
+  const { x } = inputs;
+  const wasm = backend as unknown as BackendWasm;
+  const info = x.shape.length === 4 && x.dtype === 'float32'
+    ? tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode)
+    : null;
+  const loops = info !== null && tilesTwoByTwo(info) && info.inChannels % 4 === 0 && info.outHeight > 0 ? maxPoolLoops(wasm) : null;
+  if (info === null || loops === null) return original.kernelFunc({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+  const out = wasm.makeOutput(info.outShape, 'float32');
+  const address = (t: tf.TensorInfo) => (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
+  const rowBytes = info.inWidth * info.inChannels * 4;
+  const [xAt, yAt] = [address(x), address(out)];
+  const rows = info.batchSize * info.outHeight;
+  // Per output row: two rows of x read, half a row of y written.
+  const { ranges, run } = rowPieces(wasm, rows, 1, 2.5 * rowBytes * rows);
+  run(ranges.map(([first, end]) => [{ loops, fn: 'pool', args: [xAt + 2 * first * rowBytes, yAt + (first * rowBytes) / 2, end - first, rowBytes, info.inChannels * 4] }]));
+  return out;
+}
+
+export const maxPoolOverride = (original: tf.KernelConfig) => wasmOverride(original, maxPool);
