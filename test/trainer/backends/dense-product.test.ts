@@ -28,6 +28,9 @@ describe('dense products by SIMD loops match cpu', () => {
     { what: 'rows not a multiple of 4', a: [7, 300], b: [300, 16], transposeA: false },
     { what: 'a weight gradient xᵀ dy (the batch is the inner axis)', a: [9, 203], b: [9, 32], transposeA: true },
     { what: 'a weight gradient with a long batch', a: [300, 13], b: [300, 8], transposeA: true },
+    { what: 'a classifier\'s 10 columns (through copies padded to 16)', a: [12, 700], b: [700, 10], transposeA: false },
+    { what: 'a classifier\'s weight gradient, 10 columns', a: [12, 700], b: [12, 10], transposeA: true },
+    { what: 'fewer columns than 8', a: [5, 33], b: [5, 3], transposeA: true },
   ];
   for (const p of products) {
     it(`${p.what}: ${p.a.join('x')}${p.transposeA ? 'ᵀ' : ''} by ${p.b.join('x')}`, async () => {
@@ -35,10 +38,10 @@ describe('dense products by SIMD loops match cpu', () => {
     });
   }
 
-  it('leaves products of more than 128 rows, and of columns not a multiple of 8, to the package', async () => {
+  it('leaves untransposed products of more than 128 rows to the package', async () => {
     const packageProduct = (kernels: string[]) => kernels.includes('BatchMatMul/BatchMatMul');
     await assertMatchesCpu([randomInput([130, 40], 3), randomInput([40, 16], 4)], (a, b) => [tf.matMul(a, b)], packageProduct);
-    await assertMatchesCpu([randomInput([6, 40], 3), randomInput([40, 10], 4)], (a, b) => [tf.matMul(a, b)], packageProduct);
+    await assertMatchesCpu([randomInput([130, 40], 3), randomInput([40, 10], 4)], (a, b) => [tf.matMul(a, b)], packageProduct);
   });
 
   for (const activation of ['linear', 'relu', 'elu'] as const) {

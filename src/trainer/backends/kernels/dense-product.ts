@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { productLoops } from './gathered-product-simd.js';
+import { productLoops, type ProductLoops } from './gathered-product-simd.js';
 import { heapBuffer, withScratch } from './heap-module.js';
 import { runProduct, type Chunks } from './threaded-product.js';
 
@@ -23,18 +23,44 @@ function address(wasm: BackendWasm, t: tf.TensorInfo): number {
 
 /**
  * a [1, M, K] (or with transposeA a [1, K, M], multiplied as its transpose) by b [1, K, N], as [1, M, N]; null
- * where the loops do not apply (N not a multiple of 8, more than MAX_ROWS rows untransposed, not float32).
+ * where the loops do not apply (more than MAX_ROWS rows untransposed, not float32). The loops take 8 columns
+ * at a time: for other N (a classifier's 10 classes) b and out go through copies padded to a multiple of 8.
  */
 export function denseProduct(backend: tf.KernelBackend, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean): tf.TensorInfo | null {
   const wasm = backend as unknown as BackendWasm;
   const [, rows, cols] = a.shape;
   const [m, inner] = transposeA ? [cols, rows] : [rows, cols];
   const [, innerB, n] = b.shape;
-  if (innerB !== inner || n % 8 !== 0 || (!transposeA && m > MAX_ROWS) || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  if (innerB !== inner || (!transposeA && m > MAX_ROWS) || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   if (m * inner * n === 0) return null;
   const loops = productLoops(wasm);
   if (loops === null) return null;
   const out = wasm.makeOutput([1, m, n], 'float32');
+  const product = { m, inner, transposeA, a: address(wasm, a) };
+  if (n % 8 === 0) {
+    multiplyInto(wasm, loops, product, address(wasm, b), n, address(wasm, out));
+    return out;
+  }
+  const wide = 8 * Math.ceil(n / 8);
+  withScratch(wasm, 4 * wide * (inner + m), (scratch) => {
+    const [paddedB, paddedOut] = [scratch, scratch + 4 * wide * inner];
+    copyColumns(wasm, address(wasm, b), n, paddedB, wide, inner);
+    multiplyInto(wasm, loops, product, paddedB, wide, paddedOut);
+    copyColumns(wasm, paddedOut, wide, address(wasm, out), n, m);
+  });
+  return out;
+}
+
+interface LeftOperand {
+  m: number;
+  inner: number;
+  transposeA: boolean;
+  /** Its address on the heap. */
+  a: number;
+}
+
+/** out [M, N] = a times b [K, N], at heap addresses (N a multiple of 8). */
+function multiplyInto(wasm: BackendWasm, loops: ProductLoops, { m, inner, transposeA, a }: LeftOperand, bAt: number, n: number, outAt: number): void {
   // a(r, p) lies at a + offset(r) + p * step.
   const step = transposeA ? 4 * m : 4;
   const chunk = Math.min(inner, Math.max(8, Math.floor(CHUNK_BYTES / (4 * n))));
@@ -45,16 +71,26 @@ export function denseProduct(backend: tf.KernelBackend, a: tf.TensorInfo, b: tf.
     // Views only after the allocations above: growing the heap detaches earlier ones.
     const offsets = new Int32Array(heapBuffer(wasm), tables, m);
     for (let r = 0; r < m; r++) offsets[r] = transposeA ? 4 * r : 4 * r * inner;
-    (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
+    new Float32Array(heapBuffer(wasm), outAt, m * n).fill(0);
     // One run a chunk: its first position.
     const runBase = new Int32Array(heapBuffer(wasm), tables + 4 * m, chunkCount);
     for (let i = 0; i < chunkCount; i++) runBase[i] = i * chunk * step;
-    const [aAt, bAt, outAt] = [address(wasm, a), address(wasm, b), address(wasm, out)];
     const chunkOf = (p: number, length: number, count: number): Chunks => ({
       count, rowBase: tables + 4 * (m + p / chunk), runs: 1, rowBytes: length * step, xStep: step, dy: bAt + p * 4 * n, rowBaseStep: 4, dyStep: length * 4 * n,
     });
     const series = [chunkOf(0, chunk, full), ...(last > 0 ? [chunkOf(full * chunk, last, 1)] : [])];
-    runProduct(wasm, loops, { x: aAt, rows: m, offsets: tables, acc: outAt, cb: 4 * n }, series, m * inner * n);
+    runProduct(wasm, loops, { x: a, rows: m, offsets: tables, acc: outAt, cb: 4 * n }, series, m * inner * n);
   });
-  return out;
+}
+
+/** Copies `rows` rows of a matrix with `from` columns into one with `to` columns, zero-filling columns past `from`. */
+function copyColumns(wasm: BackendWasm, source: number, from: number, target: number, to: number, rows: number): void {
+  const heap = heapBuffer(wasm);
+  const x = new Float32Array(heap, source, rows * from);
+  const y = new Float32Array(heap, target, rows * to);
+  if (to > from) y.fill(0);
+  const width = Math.min(from, to);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < width; c++) y[r * to + c] = x[r * from + c];
+  }
 }
