@@ -214,6 +214,12 @@ describe('wasm BatchMatMul and Sum overrides match cpu', () => {
     await assertReductionsMatch(tf.sum);
   });
 
+  for (const shape of [[6, 5, 7, 8], [64, 28, 28, 32], [33, 20]]) {
+    it(`sums over the leading axes of ${shape.join('x')} by the SIMD sum pass`, async () => {
+      await assertSameOnBothBackends([randomInput(shape, 21)], (x) => [tf.sum(x, shape.slice(0, -1).map((_, i) => i)), tf.sum(x, [...shape.keys()].slice(0, -1), true)]);
+    });
+  }
+
   it('a large right operand multiplied again (weights over the batches of an evaluation) gives the same product', async () => {
     const inputs = [randomInput([3, 4500], 7), randomInput([4500, 70], 8), randomInput([5, 4500], 9), randomInput([70], 10)];
     await assertSameOnBothBackends(inputs, (a, b, c, bias) => [

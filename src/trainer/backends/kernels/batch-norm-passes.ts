@@ -63,6 +63,13 @@ export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.Tens
   });
 }
 
+/** Per-channel sums of x over all its rows by the SIMD loops (a tensor's bias gradient), or null where they do not apply. */
+export function simdChannelTotals(wasm: BackendWasm, x: tf.TensorInfo): Float64Array | null {
+  if (loopsFor(wasm, x) === null) return null;
+  // As a gradient's sums with dy = x: one pass that reads x once (the second read hits the same cache lines).
+  return channelSums(wasm, x, null, x).g;
+}
+
 function channelSumsInJs(wasm: BackendWasm, x: tf.TensorInfo, center: tf.TensorInfo | null, dy?: tf.TensorInfo): ChannelSums {
   const c = x.shape[x.shape.length - 1];
   const xs = wasm.typedArrayFromHeap(x) as Float32Array;
