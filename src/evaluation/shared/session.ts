@@ -3,6 +3,7 @@ import seedrandom from 'seedrandom';
 import { batches } from '../../data/index.js';
 import type { Batch, ImageSet, Normalisation } from '../../data/types.js';
 import type { Arch } from '../../space/types.js';
+import { crossEntropyPerExample } from '../../trainer/train/loss.js';
 import { CalibrationSums, type LayerStatistics } from './batch-norm.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { KeyedAdam, type SlicedGradient } from './keyed-adam.js';
@@ -79,7 +80,7 @@ export class SharedSession {
         const { value, grads } = tf.variableGrads(() => {
           const logits = this.supernet.forward(arch, x, { mode: 'train', nextDropoutSeed: nextSeed });
           hits = tf.keep(logits.argMax(1).equal(y).sum());
-          return tf.losses.softmaxCrossEntropy(tf.oneHot(y, logits.shape[1]), logits) as tf.Scalar;
+          return crossEntropyPerExample(logits, y).mean() as tf.Scalar;
         }, variables);
         const gradients = new Map<string, SlicedGradient>();
         for (const [tfName, gradient] of Object.entries(grads)) {
@@ -111,7 +112,7 @@ export class SharedSession {
       const [batchLoss, hits] = tf.tidy(() => {
         const logits = this.supernet.forward(arch, this.images(batch), { mode: 'eval', statistics });
         const y = tf.tensor1d(batch.y, 'int32');
-        const lossT = tf.losses.softmaxCrossEntropy(tf.oneHot(y, logits.shape[1]), logits, undefined, undefined, tf.Reduction.SUM);
+        const lossT = crossEntropyPerExample(logits, y).sum();
         return [lossT.dataSync()[0]!, logits.argMax(1).equal(y).sum().dataSync()[0]!];
       });
       lossSum += batchLoss;

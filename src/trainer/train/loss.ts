@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedCrossEntropy } from '../backends/kernels/softmax-cross-entropy.js';
 
 /** Per-example categorical cross-entropy of logits (softmax applied here), with optional label smoothing. */
 export function crossEntropyPerExample(logits: tf.Tensor2D, labels: tf.Tensor1D, labelSmoothing = 0): tf.Tensor1D {
+  const fused = fusedCrossEntropy(logits, labels, labelSmoothing);
+  if (fused !== null) return fused;
   return tf.tidy(() => {
     const classes = logits.shape[1];
     let targets = tf.oneHot(labels, classes).toFloat();
