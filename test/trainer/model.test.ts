@@ -67,6 +67,60 @@ describe('buildModel', () => {
     }
   });
 
+  describe('a ReLU or ELU before a max pool runs after it', () => {
+    const POOL = { type: 'P', pool: 'max', kernel_size: [2, 2], stride: [2, 2], drop_out: 10 };
+    const classNames = (model: tf.LayersModel) => model.layers.map((l) => l.getClassName());
+
+    /** The same network in the ARCH's own order (conv, BN, activation, pool, dropout), from stock layers. */
+    function inArchOrder(activation: string, model: tf.LayersModel): tf.LayersModel {
+      const input = tf.input({ shape: INPUT });
+      let x = tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', useBias: false }).apply(input) as tf.SymbolicTensor;
+      x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
+      x = tf.layers.activation({ activation: activation as 'relu' }).apply(x) as tf.SymbolicTensor;
+      x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+      x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+      const reference = tf.model({ inputs: input, outputs: tf.layers.dense({ units: CLASSES, activation: 'softmax' }).apply(x) as tf.SymbolicTensor });
+      reference.setWeights(model.getWeights());
+      return reference;
+    }
+
+    for (const activation of ['relu', 'elu']) {
+      it(`${activation}: the same outputs and weight gradients as in the ARCH's order`, () => {
+        const model = buildModel(parseArch([conv({ activation, batch_norm: true }), POOL]), INPUT, CLASSES, { seed: 2 });
+        const reference = inArchOrder(activation, model);
+        try {
+          const names = classNames(model);
+          assert.ok(names.indexOf('Activation') > names.indexOf('MaxPooling2D'), names.join(', '));
+          const images = tf.randomNormal([4, ...INPUT], 0, 1, 'float32', 3);
+          const lossOf = (m: tf.LayersModel) => () => (m.apply(images, { training: false }) as tf.Tensor).mul(tf.range(0, CLASSES)).sum() as tf.Scalar;
+          const outputs = [model, reference].map((m) => tf.tidy(() => (m.apply(images) as tf.Tensor).arraySync()));
+          assert.deepEqual(outputs[0], outputs[1]);
+          const gradients = [model, reference].map((m) => tf.tidy(() => Object.values(tf.variableGrads(lossOf(m), m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val)).grads).map((g) => g.arraySync())));
+          assert.deepEqual(gradients[0], gradients[1]);
+          images.dispose();
+        } finally {
+          model.dispose();
+          reference.dispose();
+        }
+      });
+    }
+
+    it('stays before the pool where a later skip reads the conv, and for other activations', () => {
+      // A stride-1 pool keeps the shape, so that conv 2 can add conv 0's output: conv 0's activation must stay put.
+      const samePool = { type: 'P', pool: 'max', kernel_size: [2, 2], stride: [1, 1] };
+      const skipped = buildModel(parseArch([conv(), samePool, conv({ skip_from: 0 }), POOL]), INPUT, CLASSES, { seed: 2 });
+      const tanh = buildModel(parseArch([conv({ activation: 'tanh' }), POOL]), INPUT, CLASSES, { seed: 2 });
+      try {
+        assert.deepEqual(classNames(tanh).slice(1, 4), ['Conv2D', 'Activation', 'MaxPooling2D']);
+        // Conv 2, which no skip reads, has its activation after the pool that follows it.
+        assert.deepEqual(classNames(skipped).slice(1, 9), ['Conv2D', 'Activation', 'MaxPooling2D', 'Conv2D', 'Add', 'MaxPooling2D', 'Activation', 'Dropout']);
+      } finally {
+        skipped.dispose();
+        tanh.dispose();
+      }
+    });
+  });
+
   it("builds the user's seed ARCH for Fashion-MNIST with the inferred parameter count", () => {
     const arch = parseArch(fs.readFileSync(new URL('../../../experiments/archs/seed-baseline.json', import.meta.url), 'utf8'));
     const model = buildModel(arch, [28, 28, 1], 10, { seed: 3 });

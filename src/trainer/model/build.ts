@@ -34,6 +34,18 @@ function deferredDropout(layer: ConvLayer, next: Layer | undefined): boolean {
   return layer.drop_out > 0 && next?.type === 'P' && next.pool === 'max';
 }
 
+/**
+ * A conv's ReLU or ELU is applied after the max pool that directly follows it: both are non-decreasing, so
+ * act(pool(x)) = pool(act(x)), values and gradients alike (the pool picks the same element, or one where the
+ * gradient is 0 either way), and the activation and its gradient run on a quarter of the values. Not where a
+ * later layer's skip reads the conv's own output.
+ */
+function deferredActivation(arch: Arch, index: number): boolean {
+  const [layer, next] = [arch[index], arch[index + 1]];
+  if (layer?.type !== 'C' || next?.type !== 'P' || next.pool !== 'max') return false;
+  return (layer.activation === 'relu' || layer.activation === 'elu') && !arch.some((l) => l.type === 'C' && l.skip_from === index);
+}
+
 class ModelBuilder {
   private readonly input: tf.SymbolicTensor;
   private current: tf.SymbolicTensor;
@@ -43,6 +55,8 @@ class ModelBuilder {
   private readonly seeds: SeedStream;
   /** Dropout percent of a conv, held back to follow the max pool right after it (see deferredDropout). */
   private pendingDropout = 0;
+  /** A conv's activation, held back to follow the max pool right after it (see deferredActivation). */
+  private pendingActivation: Activation = 'linear';
 
   constructor(inputShape: Shape3, private readonly classes: number, private readonly options: BuildOptions) {
     this.input = tf.input({ shape: inputShape });
@@ -53,7 +67,7 @@ class ModelBuilder {
   build(arch: Arch): tf.LayersModel {
     try {
       arch.forEach((layer, index) => {
-        this.current = this.addLayer(layer, index, arch[index + 1]);
+        this.current = this.addLayer(layer, index, arch[index + 1], deferredActivation(arch, index));
         this.outputs.push(this.current);
       });
       return tf.model({ inputs: this.input, outputs: this.current });
@@ -64,10 +78,10 @@ class ModelBuilder {
     }
   }
 
-  private addLayer(layer: Layer, index: number, next: Layer | undefined): tf.SymbolicTensor {
+  private addLayer(layer: Layer, index: number, next: Layer | undefined, deferActivation: boolean): tf.SymbolicTensor {
     switch (layer.type) {
       case 'C':
-        return this.addConv(layer, index, next);
+        return this.addConv(layer, index, next, deferActivation);
       case 'P':
         return this.addPool(layer);
       case 'FC':
@@ -83,7 +97,7 @@ class ModelBuilder {
     }
   }
 
-  private addConv(layer: ConvLayer, index: number, next: Layer | undefined): tf.SymbolicTensor {
+  private addConv(layer: ConvLayer, index: number, next: Layer | undefined, deferActivation: boolean): tf.SymbolicTensor {
     let x = this.apply(tf.layers.conv2d({
       filters: layer.num_output,
       kernelSize: layer.kernel_size,
@@ -96,7 +110,8 @@ class ModelBuilder {
     if (layer.skip_from !== null) x = this.apply(tf.layers.add(), [x, this.skipSource(layer.skip_from, index, x)]);
     const dropOut = deferredDropout(layer, next) ? 0 : layer.drop_out;
     this.pendingDropout = layer.drop_out - dropOut;
-    return this.activationAndDropout(x, layer.activation, dropOut);
+    this.pendingActivation = deferActivation ? layer.activation : 'linear';
+    return this.activationAndDropout(x, deferActivation ? 'linear' : layer.activation, dropOut);
   }
 
   private addPool(layer: PoolLayer): tf.SymbolicTensor {
@@ -110,8 +125,8 @@ class ModelBuilder {
       const config = { poolSize: layer.kernel_size, strides: layer.stride, padding: layer.padding };
       x = this.apply(layer.pool === 'max' ? tf.layers.maxPooling2d(config) : tf.layers.averagePooling2d(config), this.current);
     }
-    x = this.withDropout(x, this.pendingDropout);
-    this.pendingDropout = 0;
+    x = this.activationAndDropout(x, this.pendingActivation, this.pendingDropout);
+    [this.pendingActivation, this.pendingDropout] = ['linear', 0];
     return this.withDropout(x, layer.drop_out);
   }
 
