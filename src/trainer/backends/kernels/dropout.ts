@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { applyMask, dropoutMask, type DropoutMask } from './dropout-mask.js';
 import { dropoutLoops } from './dropout-simd.js';
-import { rowPieces } from './threads/row-pieces.js';
+import { runElementwise } from './threads/row-pieces.js';
 
 export const DROPOUT_KERNEL = 'NasDropout';
 
@@ -45,13 +45,8 @@ function wasmDropout({ inputs, backend, attrs }: Args): tf.TensorInfo {
   const loops = dropoutLoops(wasm);
   const whole = loops === null ? 0 : target.length - (target.length % 4);
   if (loops !== null && whole > 0) {
-    const { ranges, run } = rowPieces(wasm, whole / 4, 4, 8 * whole);
     const constants = [mask.key1 | 0, mask.key2 | 0, mask.threshold, floatBits(mask.scale)];
-    run(ranges.map(([first, end]) => [{
-      loops,
-      fn: 'dropout',
-      args: [source.byteOffset + 16 * first, target.byteOffset + 16 * first, 16 * (end - first), 4 * first, ...constants],
-    }]));
+    runElementwise(wasm, loops, 'dropout', [source.byteOffset, target.byteOffset], 4 * whole, constants, true);
   }
   applyMask(mask, source, target, whole, target.length);
   return out;

@@ -31,11 +31,14 @@ export function rowPieces(wasm: BackendWasm, rows: number, unit: number, bytes: 
 }
 
 /**
- * A loop over `bytes` bytes (a multiple of 16) that advances every address in `addresses` with its output:
- * `fn(...addresses, bytes, ...after)`, cut into pieces of whole cache lines.
+ * A loop over `bytes` bytes (a multiple of 16) of each address in `addresses` (inputs and outputs):
+ * `fn(...addresses, bytes, ...after)`, cut into pieces of whole cache lines. With `firstIndex`, each piece's
+ * call also gets the index of its first float32 element after `bytes` (for loops whose values depend on it).
  */
-export function runElementwise(wasm: BackendWasm, loops: object, fn: string, addresses: number[], bytes: number, after: number[] = []): void {
+export function runElementwise(wasm: BackendWasm, loops: object, fn: string, addresses: number[], bytes: number, after: number[] = [], firstIndex = false): void {
   const vectors = bytes / 16;
   const { ranges, run } = rowPieces(wasm, vectors, 4, bytes * (addresses.length + 1));
-  run(ranges.map(([first, end]) => [{ loops, fn, args: [...addresses.map((a) => a + 16 * first), 16 * (end - first), ...after] }]));
+  run(ranges.map(([first, end]) => [{
+    loops, fn, args: [...addresses.map((a) => a + 16 * first), 16 * (end - first), ...(firstIndex ? [4 * first] : []), ...after],
+  }]));
 }
