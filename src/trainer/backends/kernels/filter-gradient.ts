@@ -71,7 +71,7 @@ export function filterGradientOnHeap(backend: tf.KernelBackend, x: tf.TensorInfo
  * window (i, j) starts at row i * sh, column j * sw. x itself where it needs no padding (its rows and
  * columns past the last window are then never read).
  */
-function paddedInput(wasm: BackendWasm, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+export function paddedInput(wasm: BackendWasm, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const [n, h, w, c] = x.shape;
   const { top, left } = info.padInfo;
   const hp = (info.outHeight - 1) * info.strideHeight + info.filterHeight;

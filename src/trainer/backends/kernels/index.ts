@@ -6,6 +6,7 @@ import { batchMatMulOverride } from './batch-mat-mul.js';
 import { batchNormGradientConfig, batchNormKernelConfigs } from './batch-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { conv2dOverride } from './conv2d-forward.js';
 // Importing it registers dropout's kernel on wasm and cpu (both backends draw the same masks) and its gradient.
 import { DROPOUT_KERNEL } from './dropout.js';
 import { fusedMatMulOverride } from './fused-mat-mul.js';
@@ -24,6 +25,8 @@ const NEW_KERNELS: tf.KernelConfig[] = [
 /** Kernels that take over some cases from the package's own version and hand it the rest. */
 const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
   BatchMatMul: batchMatMulOverride,
+  Conv2D: conv2dOverride,
+  FusedConv2D: conv2dOverride,
   _FusedMatMul: fusedMatMulOverride,
   Identity: identityOverride,
   Sum: sumOverride,

@@ -1,0 +1,72 @@
+/**
+ * The forward convolution of an input with few channels (a network's first layer, on grayscale or RGB images) by
+ * the SIMD loops of gathered-product-simd.ts: out[p, co] = sum over taps r of x[window(p) + tap(r)] W[r, co],
+ * r = (kh * KW + kw) * C_in + ci, on x zero-padded as filter-gradient.ts pads it, split over the kernel pool's
+ * threads by bands of output pixels. XNNPACK runs these at half its speed on wider inputs (8.4-8.9 GMAC/s for
+ * one input channel against 17-18, bench/out/ceiling.md); the loops have W's few rows in cache throughout.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { paddedInput } from './filter-gradient.js';
+import { productLoops } from './gathered-product-simd.js';
+import { heapBuffer, withScratch } from './heap-module.js';
+import { runProduct } from './threaded-product.js';
+
+/** Input channels up to which the loops go first (XNNPACK is near its full speed from 8 on). */
+export const NARROW_MAX_CHANNELS = 4;
+
+/** Output channels per register block: the loops need C_out to be a multiple of it. */
+const BLOCK_CHANNELS = 8;
+
+function address(wasm: BackendWasm, t: tf.TensorInfo): number {
+  return (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
+}
+
+/** Whether narrowConvOnHeap takes the convolution `info` (dilation 1, NHWC). */
+export function isNarrowConv(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.inChannels <= NARROW_MAX_CHANNELS && info.outChannels % BLOCK_CHANNELS === 0 && info.dilationHeight === 1 &&
+    info.dilationWidth === 1 && info.batchSize * info.outHeight * info.outWidth > 0;
+}
+
+/** x [N, H, W, C_in] convolved with filter [KH, KW, C_in, C_out], plus bias [C_out] if given; null where the loops cannot run. */
+export function narrowConvOnHeap(backend: tf.KernelBackend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
+  const wasm = backend as unknown as BackendWasm;
+  if (!isNarrowConv(info) || [x, filter, ...(bias === null ? [] : [bias])].some((t) => t.dtype !== 'float32')) return null;
+  const loops = productLoops(wasm);
+  if (loops === null) return null;
+  const { batchSize: n, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const padded = paddedInput(wasm, x, info);
+  const [, hp, wp] = padded.shape;
+  const pixels = n * oh * ow;
+  const out = wasm.makeOutput(info.outShape, 'float32');
+  try {
+    withScratch(wasm, 4 * (pixels + kh), (tables) => {
+      // Views only after the allocations above: growing the heap detaches earlier ones.
+      const offsets = new Int32Array(heapBuffer(wasm), tables, pixels);
+      for (let image = 0, q = 0; image < n; image++) {
+        for (let i = 0; i < oh; i++) {
+          for (let j = 0; j < ow; j++, q++) offsets[q] = ((image * hp + i * sh) * wp + j * sw) * ci * 4;
+        }
+      }
+      // One run of positions per filter row: its KW * C_in taps lie side by side in x.
+      const runStarts = new Int32Array(heapBuffer(wasm), tables + 4 * pixels, kh);
+      for (let a = 0; a < kh; a++) runStarts[a] = a * wp * ci * 4;
+      fillRows(wasm.typedArrayFromHeap(out) as Float32Array, bias === null ? null : (wasm.typedArrayFromHeap(bias) as Float32Array));
+      const series = [{ count: 1, rowBase: tables + 4 * pixels, runs: kh, rowBytes: kw * ci * 4, xStep: 4, dy: address(wasm, filter), rowBaseStep: 0, dyStep: 0 }];
+      runProduct(wasm, loops, { x: address(wasm, padded), rows: pixels, offsets: tables, acc: address(wasm, out), cb: co * 4 }, series, pixels * kh * kw * ci * co);
+    });
+  } finally {
+    if (padded !== x) wasm.disposeData(padded.dataId);
+  }
+  return out;
+}
+
+/** Every row of out set to `row` (zeros where null), by doubling copies of the first. */
+function fillRows(out: Float32Array, row: Float32Array | null): void {
+  if (row === null) {
+    out.fill(0);
+    return;
+  }
+  out.set(row, 0);
+  for (let filled = row.length; filled < out.length; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
+}
