@@ -2,9 +2,9 @@
  * The ceiling of issue 20: how fast each panel net could train if every multiply-accumulate of a training step
  * ran at the speed of XNNPACK's forward pass for its layer's shape and nothing else cost anything.
  *
- * Times the wasm backend's forward convolution (tf.conv2d: the package's XNNPACK Conv2D) and matrix product
- * (tf.matMul: BatchMatMul as the trainer registers it, whose repeated right operand takes the package's
- * XNNPACK path with its packing kept) on every distinct layer shape of the panel at batch 64, in one process
+ * Times the wasm backend's forward convolution (tf.conv2d: the package's XNNPACK Conv2D, also where the trainer
+ * runs its own loops for narrow inputs) and matrix product (tf.matMul: BatchMatMul as the trainer registers
+ * it, at batch 64 the SIMD loops of dense-product.ts) on every distinct layer shape of the panel, in one process
  * per thread count, with the same operands each call (packed once: the kernels' best speed). A step's ceiling
  * time is the sum over the net's weighted layers of k x the forward time of its shape, k = 3 (forward, input
  * gradient, weight gradient) or 2 for the first layer (no input gradient); the ceiling in images/s is the batch
@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/trainer/backends/index.js';
+import { restorePackageKernels } from '../../src/trainer/backends/kernels/index.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { loadPanel, shapeKey, type PanelNet, type WeightedLayer } from './panel-nets.js';
 import { best, type PanelRun } from './panel-report.js';
@@ -79,6 +80,8 @@ function distinctShapes(all: PanelNet[]): Map<string, { layer: WeightedLayer; ne
 /** Worker: milliseconds of one forward call at batch 64, the fastest of the calls made in min-seconds, per shape key. */
 async function timeShapes(threads: number): Promise<void> {
   const { tf, notes } = await selectBackend('wasm', { threads });
+  // XNNPACK's own convolutions, not the trainer's loops for narrow inputs (kernels/narrow-conv.ts).
+  restorePackageKernels(['Conv2D', 'FusedConv2D']);
   const minMs = Number(options['min-seconds']) * 1000;
   const times: Record<string, number> = {};
   for (const [key, { layer }] of shapes) {

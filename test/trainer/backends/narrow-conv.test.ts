@@ -19,11 +19,12 @@ const CASES: Case[] = [
   { x: [3, 28, 28, 1], filter: [5, 5, 1, 32], stride: 1, pad: 'same' },
   { x: [2, 28, 28, 1], filter: [3, 3, 1, 128], stride: 1, pad: 'same' },
   { x: [2, 32, 32, 3], filter: [3, 3, 3, 64], stride: 1, pad: 'same' },
-  { x: [2, 32, 32, 3], filter: [1, 1, 3, 128], stride: 2, pad: 'same' },
+  { x: [2, 32, 32, 3], filter: [2, 2, 3, 128], stride: 2, pad: 'same' },
   { x: [3, 13, 11, 2], filter: [5, 3, 2, 16], stride: 2, pad: 'valid' },
   { x: [1, 9, 9, 4], filter: [3, 3, 4, 8], stride: 3, pad: 'same' },
-  // Left to the package: more input channels, and output channels not a multiple of 8.
+  // Left to the package: more input channels, fewer than 9 taps, and output channels not a multiple of 8.
   { x: [2, 10, 10, 8], filter: [3, 3, 8, 16], stride: 1, pad: 'same' },
+  { x: [2, 8, 8, 3], filter: [1, 1, 3, 16], stride: 2, pad: 'same' },
   { x: [2, 10, 10, 1], filter: [3, 3, 1, 12], stride: 1, pad: 'same' },
 ];
 

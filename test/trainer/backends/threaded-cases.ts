@@ -59,6 +59,11 @@ export const THREADED_CASES: ThreadedCase[] = [
   filterGradient([16, 28, 28, 1], 5, 32, 1),
   filterGradient([8, 14, 14, 64], 3, 64, 1),
   filterGradient([4, 8, 8, 128], 5, 512, 2),
+  {
+    what: 'a first layer\'s forward convolution (narrow input): 8x28x28x1 by 5x5x1x64, with a bias',
+    inputs: [randomInput([8, 28, 28, 1], 41), randomInput([5, 5, 1, 64], 42), randomInput([64], 43)],
+    compute: (x, w, bias) => [tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias })],
+  },
   { what: 'dense forward: 64x3000 by 3000x64', inputs: [randomInput([64, 3000], 13), randomInput([3000, 64], 14)], compute: (a, b) => [tf.matMul(a, b)] },
   { what: 'dense dW: (64x2000)ᵀ by 64x128', inputs: [randomInput([64, 2000], 15), randomInput([64, 128], 16)], compute: (a, b) => [tf.matMul(a, b, true, false)] },
   activationGradient('relu and its gradient', (x) => tf.relu(x)),

@@ -23,14 +23,21 @@ export const BLOCK_ROWS = 4;
  * (relative to x), `rowBytes` a run's length and `xStep` its step, `dy` the row of b of the first position,
  * `offsets` an i32 table of the offsets of rows first..., `acc` row first of out (rows of `cb` bytes, the
  * columns of b and out times 4, a multiple of 32).
+ *
+ * With start 'init' (functions set1 and set4, one more parameter `init`): out = init + the products, init one
+ * row of `cb` bytes (a bias), so out is written once and never read (a forward convolution's output).
  */
-function blockLoop(mr: number): WasmFunction {
+function blockLoop(mr: number, start: 'acc' | 'init' = 'acc'): WasmFunction {
   const rowsOf = (f: (j: number) => string) => Array.from({ length: mr }, (_, j) => f(j)).join('\n');
   const accumulators = Object.fromEntries(Array.from({ length: mr }, (_, j) => [[`a${j}l`, 'v128'], [`a${j}h`, 'v128']]).flat());
   const pointers = Object.fromEntries(Array.from({ length: mr }, (_, j) => [`o${j}`, 'i32']));
+  const load = start === 'acc'
+    ? `local.get acc local.get co i32.add local.set p
+          ${rowsOf((j) => `local.get p v128.load local.set a${j}l local.get p v128.load offset=16 local.set a${j}h local.get p local.get cb i32.add local.set p`)}`
+    : rowsOf((j) => `local.get init local.get co i32.add local.tee p v128.load local.set a${j}l local.get p v128.load offset=16 local.set a${j}h`);
   return {
-    name: `rows${mr}`,
-    params: ['x', 'rowBase', 'rows', 'rowBytes', 'xStep', 'dy', 'cb', 'offsets', 'groups', 'acc'],
+    name: start === 'acc' ? `rows${mr}` : `set${mr}`,
+    params: ['x', 'rowBase', 'rows', 'rowBytes', 'xStep', 'dy', 'cb', 'offsets', 'groups', 'acc', ...(start === 'init' ? ['init'] : [])],
     locals: { ...pointers, offEnd: 'i32', qEnd: 'i32', q: 'i32', co: 'i32', p: 'i32', dp: 'i32', xo: 'i32', stop: 'i32', d0: 'v128', d1: 'v128', s: 'v128', ...accumulators } as Record<string, 'i32' | 'v128'>,
     body: `
       local.get offsets local.get groups i32.const ${4 * mr} i32.mul i32.add local.set offEnd
@@ -40,8 +47,7 @@ function blockLoop(mr: number): WasmFunction {
         ${rowsOf((j) => `local.get x local.get offsets i32.load offset=${4 * j} i32.add local.set o${j}`)}
         i32.const 0 local.set co
         loop cols
-          local.get acc local.get co i32.add local.set p
-          ${rowsOf((j) => `local.get p v128.load local.set a${j}l local.get p v128.load offset=16 local.set a${j}h local.get p local.get cb i32.add local.set p`)}
+          ${load}
           local.get dy local.get co i32.add local.set dp
           local.get rowBase local.set q
           loop row
@@ -112,16 +118,22 @@ type ChunksLoop = (...args: [...Parameters<RowsLoop>, chunks: number, rowBaseSte
 
 type RowsLoop = (x: number, rowBase: number, rows: number, rowBytes: number, xStep: number, dy: number, cb: number, offsets: number, groups: number, acc: number) => void;
 
+type SetLoop = (...args: [...Parameters<RowsLoop>, init: number]) => void;
+
 export interface ProductLoops {
   rows1: RowsLoop;
   rows4: RowsLoop;
+  set1: SetLoop;
+  set4: SetLoop;
   chunks1: ChunksLoop;
   chunks4: ChunksLoop;
   accumulate(out: number, src: number, bytes: number): void;
 }
 
 export function productLoopsOn(memory: Memory): ProductLoops {
-  return instantiateOn<ProductLoops>(memory, [blockLoop(1), blockLoop(BLOCK_ROWS), chunkLoop(1), chunkLoop(BLOCK_ROWS), ACCUMULATE]);
+  return instantiateOn<ProductLoops>(memory, [
+    blockLoop(1), blockLoop(BLOCK_ROWS), blockLoop(1, 'init'), blockLoop(BLOCK_ROWS, 'init'), chunkLoop(1), chunkLoop(BLOCK_ROWS), ACCUMULATE,
+  ]);
 }
 
 const instances = new WeakMap<Memory, ProductLoops | null>();

@@ -58,6 +58,15 @@ export function registerWasmTrainingKernels(): string[] {
   return [...NEW_KERNELS.map((c) => c.kernelName), DROPOUT_KERNEL, ...Object.keys(OVERRIDES)];
 }
 
+/** Puts the package's own kernels back in place of the overrides named (benchmarks that time XNNPACK itself); registerWasmTrainingKernels() undoes it. */
+export function restorePackageKernels(names: string[]): void {
+  for (const name of names) {
+    const original = originals.get(name);
+    if (original === undefined) throw new Error(`${name} is not a kernel overridden here`);
+    replaceKernel(original);
+  }
+}
+
 function replaceKernel(config: tf.KernelConfig): void {
   if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
   tf.registerKernel(config);

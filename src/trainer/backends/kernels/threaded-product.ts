@@ -27,6 +27,11 @@ export interface Product {
   offsets: number;
   acc: number;
   cb: number;
+  /**
+   * A row of cb bytes that out starts from (a bias): out is then set, not added to, by one chunk of positions,
+   * and split by bands of rows only.
+   */
+  init?: number;
 }
 
 /**
@@ -58,13 +63,14 @@ const COPY_BYTES = 8 << 20;
 
 /** out += the product over every series of chunks, split over the threads where `macs` makes it worth it. */
 export function runProduct(wasm: BackendWasm, loops: ProductLoops, product: Product, series: Chunks[], macs: number): void {
+  if (product.init !== undefined && (series.length !== 1 || series[0].count !== 1)) throw new Error('a product set from an initial row takes one chunk of positions');
   const pool = macs >= MIN_PARALLEL_MACS ? kernelPool(wasm) : null;
   const threads = pool?.threads() ?? 1;
   const allRows: [number, number] = [0, product.rows];
   const callsFor = (rows: [number, number]) => series.flatMap((s) => callsOf(loops, product, s, rows, product.acc));
   if (pool === null || threads === 1) return runCalls(callsFor(allRows));
   const chunks = series.reduce((n, s) => n + s.count, 0);
-  const copies = Math.min(PIECES_PER_THREAD * threads, chunks, 1 + Math.floor(COPY_BYTES / (product.rows * product.cb))) - 1;
+  const copies = product.init !== undefined ? 0 : Math.min(PIECES_PER_THREAD * threads, chunks, 1 + Math.floor(COPY_BYTES / (product.rows * product.cb))) - 1;
   if (copies > 0) return byPositions(wasm, pool, loops, product, series, copies + 1);
   if (product.rows < 2 * BLOCK_ROWS) return runCalls(callsFor(allRows));
   pool.run(splitRange(product.rows, PIECES_PER_THREAD * threads, BLOCK_ROWS).map(callsFor));
@@ -103,8 +109,10 @@ function callsOf(loops: ProductLoops, p: Product, c: Chunks, [r0, r1]: [number, 
   const args = (first: number, groups: number) => [
     p.x, c.rowBase, c.runs, c.rowBytes, c.xStep, c.dy, p.cb, p.offsets + 4 * first, groups, acc + first * p.cb, c.count, c.rowBaseStep, c.dyStep,
   ];
+  // Set from an initial row: the block loops themselves, on the one chunk.
+  const [fn4, fn1, tail] = p.init === undefined ? ['chunks4', 'chunks1', (a: number[]) => a] : ['set4', 'set1', (a: number[]) => [...a.slice(0, 10), p.init!]];
   const calls: Call[] = [];
-  if (blocks > 0) calls.push({ loops, fn: 'chunks4', args: args(r0, blocks) });
-  if (rest > 0) calls.push({ loops, fn: 'chunks1', args: args(r0 + blocks * BLOCK_ROWS, rest) });
+  if (blocks > 0) calls.push({ loops, fn: fn4, args: tail(args(r0, blocks)) });
+  if (rest > 0) calls.push({ loops, fn: fn1, args: tail(args(r0 + blocks * BLOCK_ROWS, rest)) });
   return calls;
 }
