@@ -3,7 +3,8 @@
 # standard proxy (2 epochs on 8,000 training images, scored on 6,000 validation images), in the fashion-oneshot space:
 #   a: standard REINFORCE   b: shared-weight REINFORCE   c: RSPS (shared weights, random)   d: standard random search
 #   median / halving: --prune median and --prune halving on a standard REINFORCE search in the fashion space
-# Usage: bench/shared-compare.sh [RUN...] (default: a b c d median halving). A finished run is skipped (runs/compare21-RUN.done);
+#   d-halving: run d (random search in fashion-oneshot, whose default pruner is median) with --prune halving
+# Usage: bench/shared-compare.sh [RUN...] (default: a b c d median halving d-halving). A finished run is skipped (runs/compare21-RUN.done);
 # an unfinished one starts again from scratch, since its budget is wall time. After npm run build.
 # Report: node dist/bench/shared-compare/report.js runs/compare21.db
 set -u
@@ -18,8 +19,9 @@ declare -A ARGS=(
   [d]="--space fashion-oneshot --strategy random"
   [median]="--space fashion --max-macs 5000000 --strategy reinforce --prune median"
   [halving]="--space fashion --max-macs 5000000 --strategy reinforce --prune halving"
+  [d-halving]="--space fashion-oneshot --strategy random --prune halving"
 )
-for run in "${@:-a b c d median halving}"; do
+for run in "${@:-a b c d median halving d-halving}"; do
   for one in $run; do
     [ -e "runs/compare21-$one.done" ] && { echo "$one: done already"; continue; }
     db="runs/compare21-$one.db"
