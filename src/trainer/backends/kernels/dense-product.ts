@@ -67,11 +67,13 @@ function multiplyInto(wasm: BackendWasm, loops: ProductLoops, { m, inner, transp
   const full = Math.floor(inner / chunk);
   const last = inner - full * chunk;
   const chunkCount = full + (last > 0 ? 1 : 0);
-  withScratch(wasm, 4 * (m + chunkCount), (tables) => {
+  // The tables, then a row of zeros that one chunk starts out from (out is then written once, never read).
+  withScratch(wasm, 4 * (m + chunkCount + n), (tables) => {
     // Views only after the allocations above: growing the heap detaches earlier ones.
     const offsets = new Int32Array(heapBuffer(wasm), tables, m);
     for (let r = 0; r < m; r++) offsets[r] = transposeA ? 4 * r : 4 * r * inner;
-    new Float32Array(heapBuffer(wasm), outAt, m * n).fill(0);
+    const zeros = tables + 4 * (m + chunkCount);
+    new Float32Array(heapBuffer(wasm), chunkCount === 1 ? zeros : outAt, chunkCount === 1 ? n : m * n).fill(0);
     // One run a chunk: its first position.
     const runBase = new Int32Array(heapBuffer(wasm), tables + 4 * m, chunkCount);
     for (let i = 0; i < chunkCount; i++) runBase[i] = i * chunk * step;
@@ -79,7 +81,7 @@ function multiplyInto(wasm: BackendWasm, loops: ProductLoops, { m, inner, transp
       count, rowBase: tables + 4 * (m + p / chunk), runs: 1, rowBytes: length * step, xStep: step, dy: bAt + p * 4 * n, rowBaseStep: 4, dyStep: length * 4 * n,
     });
     const series = [chunkOf(0, chunk, full), ...(last > 0 ? [chunkOf(full * chunk, last, 1)] : [])];
-    runProduct(wasm, loops, { x: a, rows: m, offsets: tables, acc: outAt, cb: 4 * n }, series, m * inner * n);
+    runProduct(wasm, loops, { x: a, rows: m, offsets: tables, acc: outAt, cb: 4 * n, init: chunkCount === 1 ? zeros : undefined }, series, m * inner * n);
   });
 }
 
