@@ -23,7 +23,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/trainer/backends/index.js';
+import { kernelThreadsStarted } from '../../src/trainer/backends/kernels/threads/pool.js';
 import { restorePackageKernels } from '../../src/trainer/backends/kernels/index.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { loadPanel, shapeKey, type PanelNet, type WeightedLayer } from './panel-nets.js';
@@ -80,6 +82,7 @@ function distinctShapes(all: PanelNet[]): Map<string, { layer: WeightedLayer; ne
 /** Worker: milliseconds of one forward call at batch 64, the fastest of the calls made in min-seconds, per shape key. */
 async function timeShapes(threads: number): Promise<void> {
   const { tf, notes } = await selectBackend('wasm', { threads });
+  await kernelThreadsStarted(tf.backend() as unknown as BackendWasm);
   // XNNPACK's own convolutions, not the trainer's loops for narrow inputs (kernels/narrow-conv.ts).
   restorePackageKernels(['Conv2D', 'FusedConv2D']);
   const minMs = Number(options['min-seconds']) * 1000;

@@ -7,11 +7,14 @@
  */
 import { parseArgs } from 'node:util';
 import type { Tensor4D } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/trainer/backends/index.js';
+import { kernelThreadsStarted } from '../../src/trainer/backends/kernels/threads/pool.js';
 import { registerWasmTrainingKernels, restorePackageKernels } from '../../src/trainer/backends/kernels/index.js';
 
 const { values: options } = parseArgs({ options: { threads: { type: 'string', default: '1' }, rounds: { type: 'string', default: '5' }, calls: { type: 'string', default: '10' } } });
 const { tf } = await selectBackend('wasm', { threads: Number(options.threads) });
+await kernelThreadsStarted(tf.backend() as unknown as BackendWasm);
 const BATCH = 64;
 
 /** [H, W, C_in], kernel, C_out, stride, and the panel nets that have it. */

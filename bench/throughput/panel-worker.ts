@@ -9,7 +9,9 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/trainer/backends/index.js';
+import { kernelThreadsStarted } from '../../src/trainer/backends/kernels/threads/pool.js';
 import { buildModel, evaluate, hyperParams, trainModel } from '../../src/trainer/index.js';
 import { parseArch, parseShape } from '../../src/space/index.js';
 import type { ImageSet, Normalisation } from '../../src/data/index.js';
@@ -39,6 +41,7 @@ const EVAL_BATCH = 256;
 if (warmup === 0) throw new Error('--warmup must be at least 1 (the clock starts at the end of the last warm-up step)');
 
 const selected = await selectBackend('wasm', { threads: Number(options.threads) });
+await kernelThreadsStarted(selected.tf.backend() as unknown as BackendWasm);
 const { tf } = selected;
 
 /** Random images (uniform bytes) and labels: the cost of a step does not depend on the pixels. */

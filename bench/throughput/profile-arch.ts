@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/trainer/backends/index.js';
+import { kernelThreadsStarted } from '../../src/trainer/backends/kernels/threads/pool.js';
 import { printKernelTimes } from './kernel-times.js';
 import { trainingStep } from './training-step.js';
 import { parseArch, parseShape } from '../../src/space/index.js';
@@ -21,6 +23,7 @@ const { values: options, positionals } = parseArgs({
 const archText = positionals[0]?.trim().startsWith('[') ? positionals[0] : fs.readFileSync(positionals[0] ?? '', 'utf8');
 const arch = parseArch(JSON.parse(archText));
 const { tf } = await selectBackend('wasm', { threads: Number(options.threads) });
+await kernelThreadsStarted(tf.backend() as unknown as BackendWasm);
 const input = parseShape(options.input);
 const batch = Number(options.batch);
 const step = trainingStep(tf, arch, input, batch);

@@ -6,7 +6,9 @@
  *   node dist/bench/throughput/step-overhead.js [--nets p1,p2,p4] [--threads 1] [--rounds 5] [--steps 10]
  */
 import { parseArgs } from 'node:util';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/trainer/backends/index.js';
+import { kernelThreadsStarted } from '../../src/trainer/backends/kernels/threads/pool.js';
 import { loadPanel } from './panel-nets.js';
 import { trainingStep } from './training-step.js';
 
@@ -14,6 +16,7 @@ const { values: options } = parseArgs({
   options: { nets: { type: 'string' }, threads: { type: 'string', default: '1' }, rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '10' } },
 });
 const { tf } = await selectBackend('wasm', { threads: Number(options.threads) });
+await kernelThreadsStarted(tf.backend() as unknown as BackendWasm);
 const BATCHES = [1, 64];
 
 function bestStepMs(step: () => void, steps: number, best: number): number {

@@ -7,7 +7,9 @@ import os from 'node:os';
 import * as tfjs from '@tensorflow/tfjs';
 import { BackendError } from '../../errors.js';
 import type { BackendName } from '../types.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from './kernels/index.js';
+import { kernelPool } from './kernels/threads/pool.js';
 import { registerThreadedWasmBackend, restorePackageWasmBackend, wasmThreadsInUse } from './wasm-threaded.js';
 
 export type ResolvedBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -122,6 +124,8 @@ async function tryWasm(threads: number): Promise<Attempt> {
   }
   try {
     await activate(tfjs, 'wasm');
+    // The kernels' own threads take tens of milliseconds to start: start them now, not at the first step.
+    kernelPool(tfjs.backend() as unknown as BackendWasm);
     notes.unshift(`tfjs-backend-wasm threaded SIMD build, ${wasmThreadsInUse()} thread(s), composed training kernels`);
   } catch (error) {
     restorePackageWasmBackend();

@@ -59,6 +59,11 @@ export class KernelPool {
     return this.threadsMade.length;
   }
 
+  /** Whether every worker made has started (or exited). */
+  allStarted(): boolean {
+    return this.threadsMade.every((t, i) => t.exited || Atomics.load(this.ctl, READY + i) === 1);
+  }
+
   /** Runs every piece once, on this thread and the workers, and returns when all are done. */
   run(pieces: Call[][]): void {
     if (pieces.length > MAX_PIECES - 1) throw new Error(`${pieces.length} pieces: at most ${MAX_PIECES - 1}`);
@@ -164,4 +169,14 @@ export function kernelPool(backend: BackendWasm): KernelPool | null {
     pools.set(memory, pool);
   }
   return pool;
+}
+
+/**
+ * Resolves once the pool of `backend` (started now if it is not yet) has all its threads, or after `timeoutMs`:
+ * for benchmarks, whose few timed steps would otherwise start before the workers do.
+ */
+export async function kernelThreadsStarted(backend: BackendWasm, timeoutMs = 5000): Promise<void> {
+  const pool = kernelPool(backend);
+  const start = performance.now();
+  while (pool !== null && !pool.allStarted() && performance.now() - start < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 5));
 }
