@@ -36,19 +36,8 @@ function runPiece(piece: number): void {
   }
 }
 
-/** How long a thread polls for the next job before it sleeps (NAS_KERNEL_SPIN_US, microseconds). */
-const spinMs = Number(process.env.NAS_KERNEL_SPIN_US ?? 0) / 1000;
-
-/** Polls WAKE for up to spinMs: a thread that sleeps between the kernels of a step takes long to wake. */
-function spinWhile(seen: number): void {
-  if (!(spinMs > 0)) return;
-  const until = performance.now() + spinMs;
-  while (Atomics.load(ctl, WAKE) === seen && performance.now() < until);
-}
-
 Atomics.store(ctl, READY + index, 1);
 for (let seen = 0; ;) {
-  spinWhile(seen);
   Atomics.wait(ctl, WAKE, seen);
   seen = Atomics.load(ctl, WAKE);
   for (let piece = claimPiece(ctl); piece >= 0; piece = claimPiece(ctl)) {
