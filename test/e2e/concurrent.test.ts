@@ -16,7 +16,10 @@ test('two nas search processes on one database and nas best reading meanwhile: n
   const env = { NAS_TEST_EVALUATOR: 'fake:60' };
   let started!: () => void;
   const firstStarted = new Promise<void>((resolve) => (started = resolve));
-  const first = startCli(searchArgs('first'), { cwd: dir, env, onLine: (line) => JSON.parse(line).type === 'start' && started() });
+  const isStart = (line: string) => line.startsWith('{') && (JSON.parse(line) as { type?: string }).type === 'start';
+  const first = startCli(searchArgs('first'), { cwd: dir, env, onLine: (line) => isStart(line) && started() });
+  // A first search that ends without its start line must fail the assertions below, not leave the readers waiting.
+  void first.done.then(() => started());
   const second = startCli(searchArgs('second'), { cwd: dir, env });
   let searching = true;
   let firstEnded = Infinity;

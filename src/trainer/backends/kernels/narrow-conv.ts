@@ -3,7 +3,7 @@
  * the SIMD loops of gathered-product-simd.ts: out[p, co] = sum over taps r of x[window(p) + tap(r)] W[r, co],
  * r = (kh * KW + kw) * C_in + ci, on x zero-padded as filter-gradient.ts pads it, split over the kernel pool's
  * threads by bands of output pixels. XNNPACK runs these at half its speed on wider inputs (8.4-8.9 GMAC/s for
- * one input channel against 17-18, bench/out/ceiling.md); the loops have W's few rows in cache throughout.
+ * one input channel against 17-18, BENCHMARKS.md); the loops keep W's few rows in cache throughout.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
