@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdLoops, SUM_BLOCK_ROWS, type SimdLoops } from './batch-norm-simd.js';
-import { heapBuffer, withScratch } from './heap-module.js';
+import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
 import type { Call } from './threads/pool.js';
 import { rowPieces } from './threads/row-pieces.js';
 
@@ -17,10 +17,6 @@ export interface ChannelSums {
   g: Float64Array;
   /** sum of g d per channel */
   gd: Float64Array;
-}
-
-function address(wasm: BackendWasm, t: tf.TensorInfo): number {
-  return (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
 }
 
 function loopsFor(wasm: BackendWasm, x: tf.TensorInfo): SimdLoops | null {
@@ -44,9 +40,9 @@ export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.Tens
   return withScratch(wasm, pieceBytes * ranges.length, (scratch) => {
     // Views only after the allocation: it may have grown the heap.
     new Uint8Array(heapBuffer(wasm), scratch, pieceBytes * ranges.length).fill(0);
-    const xAt = address(wasm, x);
-    const centerAt = center === null ? xAt : address(wasm, center);
-    const dyAt = dy === undefined ? 0 : address(wasm, dy);
+    const xAt = heapAddress(wasm, x);
+    const centerAt = center === null ? xAt : heapAddress(wasm, center);
+    const dyAt = dy === undefined ? 0 : heapAddress(wasm, dy);
     run(ranges.map(([first, end], i) => {
       const [acc32, acc64] = [scratch + i * pieceBytes, scratch + i * pieceBytes + 8 * c];
       const calls: Call[] = [];
@@ -119,8 +115,8 @@ export function affineRows(
     if (b === undefined) coefficients.fill(0, c, 2 * c);
     else coefficients.set(b, c);
     coefficients.set(k, 2 * c);
-    const uAt = address(wasm, u);
-    const [vAt, outAt, cb] = [v === undefined ? uAt : address(wasm, v), address(wasm, out), 4 * c];
+    const uAt = heapAddress(wasm, u);
+    const [vAt, outAt, cb] = [v === undefined ? uAt : heapAddress(wasm, v), heapAddress(wasm, out), 4 * c];
     const { ranges, run } = rowPieces(wasm, rows, 1, rows * cb * (v === undefined ? 2 : 3));
     run(ranges.map(([first, end]) => [{ loops, fn: 'affine', args: [uAt + first * cb, vAt + first * cb, outAt + first * cb, end - first, cb, scratch, scratch + cb, scratch + 2 * cb] }]));
   });

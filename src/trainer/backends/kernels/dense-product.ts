@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { productLoops, type ProductLoops } from './gathered-product-simd.js';
-import { heapBuffer, withScratch } from './heap-module.js';
+import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
 import { runProduct, type Chunks } from './threaded-product.js';
 
 /** Rows of the left operand up to which packing the right one costs more than multiplying by it. */
@@ -16,10 +16,6 @@ const MAX_ROWS = 128;
 
 /** Bytes of the right operand per chunk of its rows: a chunk stays in L2 while every block of out streams over it. */
 const CHUNK_BYTES = 128 * 1024;
-
-function address(wasm: BackendWasm, t: tf.TensorInfo): number {
-  return (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
-}
 
 /**
  * a [1, M, K] (or with transposeA a [1, K, M], multiplied as its transpose) by b [1, K, N], as [1, M, N]; null
@@ -36,17 +32,17 @@ export function denseProduct(backend: tf.KernelBackend, a: tf.TensorInfo, b: tf.
   const loops = productLoops(wasm);
   if (loops === null) return null;
   const out = wasm.makeOutput([1, m, n], 'float32');
-  const product = { m, inner, transposeA, a: address(wasm, a) };
+  const product = { m, inner, transposeA, a: heapAddress(wasm, a) };
   if (n % 8 === 0) {
-    multiplyInto(wasm, loops, product, address(wasm, b), n, address(wasm, out));
+    multiplyInto(wasm, loops, product, heapAddress(wasm, b), n, heapAddress(wasm, out));
     return out;
   }
   const wide = 8 * Math.ceil(n / 8);
   withScratch(wasm, 4 * wide * (inner + m), (scratch) => {
     const [paddedB, paddedOut] = [scratch, scratch + 4 * wide * inner];
-    copyColumns(wasm, address(wasm, b), n, paddedB, wide, inner);
+    copyColumns(wasm, heapAddress(wasm, b), n, paddedB, wide, inner);
     multiplyInto(wasm, loops, product, paddedB, wide, paddedOut);
-    copyColumns(wasm, paddedOut, wide, address(wasm, out), n, m);
+    copyColumns(wasm, paddedOut, wide, heapAddress(wasm, out), n, m);
   });
   return out;
 }

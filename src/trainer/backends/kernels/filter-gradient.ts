@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { productLoops } from './gathered-product-simd.js';
-import { heapBuffer, withScratch } from './heap-module.js';
+import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
 import { runProduct, type Chunks } from './threaded-product.js';
 
 /** Output pixels per chunk: x and dy of a chunk stay in L2 while every block of dW streams over them. */
@@ -16,10 +16,6 @@ const CHUNK_PIXELS = 512;
 
 /** Output channels per register block: the loops need C_out to be a multiple of it. */
 const BLOCK_CHANNELS = 8;
-
-function address(wasm: BackendWasm, t: tf.TensorInfo): number {
-  return (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
-}
 
 /** dW [KH, KW, C_in, C_out] of the convolution `info` of x by output gradient dy, or null where the loops do not apply. */
 export function filterGradientOnHeap(backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
@@ -49,7 +45,7 @@ export function filterGradientOnHeap(backend: tf.KernelBackend, x: tf.TensorInfo
         for (let i = 0; i < oh; i++, q++) rowBase[q] = (image * hp + i * sh) * wp * ci * 4;
       }
       (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
-      const [xAt, dyAt, accAt] = [address(wasm, padded), address(wasm, dy), address(wasm, out)];
+      const [xAt, dyAt, accAt] = [heapAddress(wasm, padded), heapAddress(wasm, dy), heapAddress(wasm, out)];
       const xStep = sw * ci * 4;
       const chunkRows = Math.max(1, Math.round(CHUNK_PIXELS / ow));
       const full = Math.floor(windows / chunkRows);

@@ -2,6 +2,7 @@
  * Small wasm modules (wasm-assembler.ts) instantiated on the wasm backend's own memory, so that their loops
  * read and write tensors in place, and scratch memory on that heap.
  */
+import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assembleModule, type WasmFunction } from './wasm-assembler.js';
 
@@ -81,6 +82,11 @@ export function withScratch<T>(backend: BackendWasm, bytes: number, use: (addres
   } finally {
     module._free(address);
   }
+}
+
+/** Where a tensor's data starts on the backend's heap, in bytes. */
+export function heapAddress(backend: BackendWasm, t: TensorInfo): number {
+  return (backend.typedArrayFromHeap(t) as Float32Array).byteOffset;
 }
 
 /** The heap's current buffer (a new one after the heap grew). */

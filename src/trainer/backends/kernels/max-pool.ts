@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmOverride } from './compose.js';
+import { heapAddress } from './heap-module.js';
 import { tilesTwoByTwo } from './max-pool-grad.js';
 import { maxPoolLoops } from './max-pool-simd.js';
 import { rowPieces } from './threads/row-pieces.js';
@@ -26,9 +27,8 @@ function maxPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, 
   const loops = info !== null && tilesTwoByTwo(info) && info.inChannels % 4 === 0 && info.outHeight > 0 ? maxPoolLoops(wasm) : null;
   if (info === null || loops === null) return original.kernelFunc({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
   const out = wasm.makeOutput(info.outShape, 'float32');
-  const address = (t: tf.TensorInfo) => (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
   const rowBytes = info.inWidth * info.inChannels * 4;
-  const [xAt, yAt] = [address(x), address(out)];
+  const [xAt, yAt] = [heapAddress(wasm, x), heapAddress(wasm, out)];
   const rows = info.batchSize * info.outHeight;
   // Per output row: two rows of x read, half a row of y written.
   const { ranges, run } = rowPieces(wasm, rows, 1, 2.5 * rowBytes * rows);

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { paddedInput } from './filter-gradient.js';
 import { productLoops } from './gathered-product-simd.js';
-import { heapBuffer, withScratch } from './heap-module.js';
+import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
 import { runProduct } from './threaded-product.js';
 
 /** Input channels up to which the loops go first (XNNPACK is near its full speed from 8 on). */
@@ -23,10 +23,6 @@ const MIN_TAPS = 9;
 
 /** Output channels per register block: the loops need C_out to be a multiple of it. */
 const BLOCK_CHANNELS = 8;
-
-function address(wasm: BackendWasm, t: tf.TensorInfo): number {
-  return (wasm.typedArrayFromHeap(t) as Float32Array).byteOffset;
-}
 
 /** Whether narrowConvOnHeap takes the convolution `info` (dilation 1, NHWC). */
 export function isNarrowConv(info: tf.backend_util.Conv2DInfo): boolean {
@@ -61,9 +57,9 @@ export function narrowConvOnHeap(backend: tf.KernelBackend, x: tf.TensorInfo, fi
       for (let a = 0; a < kh; a++) runStarts[a] = a * wp * ci * 4;
       const zeros = tables + 4 * (pixels + kh);
       new Float32Array(heapBuffer(wasm), zeros, co).fill(0);
-      const init = bias === null ? zeros : address(wasm, bias);
-      const series = [{ count: 1, rowBase: tables + 4 * pixels, runs: kh, rowBytes: kw * ci * 4, xStep: 4, dy: address(wasm, filter), rowBaseStep: 0, dyStep: 0 }];
-      runProduct(wasm, loops, { x: address(wasm, padded), rows: pixels, offsets: tables, acc: address(wasm, out), cb: co * 4, init }, series, pixels * kh * kw * ci * co);
+      const init = bias === null ? zeros : heapAddress(wasm, bias);
+      const series = [{ count: 1, rowBase: tables + 4 * pixels, runs: kh, rowBytes: kw * ci * 4, xStep: 4, dy: heapAddress(wasm, filter), rowBaseStep: 0, dyStep: 0 }];
+      runProduct(wasm, loops, { x: heapAddress(wasm, padded), rows: pixels, offsets: tables, acc: heapAddress(wasm, out), cb: co * 4, init }, series, pixels * kh * kw * ci * co);
     });
   } finally {
     if (padded !== x) wasm.disposeData(padded.dataId);
