@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelArgs } from './compose.js';
 import { affineRows, channelSums, firstRow } from './batch-norm-passes.js';
 
 export const BATCH_NORM_TRAINING = 'NasBatchNormTraining';
@@ -25,12 +26,6 @@ interface Attrs {
 }
 
 type Inputs<K extends string> = Record<K, tf.TensorInfo>;
-interface Args {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}
-
 function channelsOf(x: tf.TensorInfo): number {
   return x.shape[x.shape.length - 1];
 }
@@ -39,7 +34,7 @@ function floats(wasm: BackendWasm, t: tf.TensorInfo): Float32Array {
   return wasm.typedArrayFromHeap(t) as Float32Array;
 }
 
-function batchNormTrainingKernel({ inputs, backend, attrs }: Args): tf.TensorInfo[] {
+function batchNormTrainingKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const { x, scale, offset } = inputs as Inputs<'x' | 'scale' | 'offset'>;
   const { varianceEpsilon } = attrs as unknown as Attrs;
   const wasm = backend as unknown as BackendWasm;
@@ -66,7 +61,7 @@ function batchNormTrainingKernel({ inputs, backend, attrs }: Args): tf.TensorInf
 }
 
 /** [sum of dy, sum of dy (x - mean) / sqrt(variance + epsilon)] per channel: the offset's and scale's gradients. */
-function gradientSumsKernel({ inputs, backend, attrs }: Args): tf.TensorInfo[] {
+function gradientSumsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const { dy, x, mean, variance } = inputs as Inputs<'dy' | 'x' | 'mean' | 'variance'>;
   const { varianceEpsilon } = attrs as unknown as Attrs;
   const wasm = backend as unknown as BackendWasm;
@@ -85,7 +80,7 @@ function gradientSumsKernel({ inputs, backend, attrs }: Args): tf.TensorInfo[] {
  * dx = gamma r (dy - dOffset / N - xhat dScale / N) + dMean / N + 2 dVariance (x - mean) / N, with
  * r = 1 / sqrt(variance + epsilon) and xhat = (x - mean) r: A dy + B x + K per channel.
  */
-function inputGradientKernel({ inputs, backend, attrs }: Args): tf.TensorInfo {
+function inputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const named = inputs as Inputs<'dy' | 'x' | 'mean' | 'variance' | 'scale' | 'offsetGradient' | 'scaleGradient' | 'dMean' | 'dVariance'>;
   const { varianceEpsilon } = attrs as unknown as Attrs;
   const wasm = backend as unknown as BackendWasm;

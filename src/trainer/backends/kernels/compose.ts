@@ -99,6 +99,19 @@ export function wasmOverride<I extends string, A>(
   };
 }
 
+/** What a kernel function is called with, its backend typed (tf.KernelFunc's own argument types it as {}). */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}
+
+/** The little of the cpu backend that the kernels registered on it here use. */
+export interface CpuBackend {
+  data: { get(dataId: object): { values: Float32Array | Int32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+
 /** A wasm kernel config from a function of named inputs, the backend and typed attributes. */
 export function wasmKernel<I extends string, A>(
   kernelName: string,

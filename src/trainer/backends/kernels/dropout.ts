@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { CpuBackend, KernelArgs } from './compose.js';
 import { applyMask, dropoutMask, type DropoutMask } from './dropout-mask.js';
 import { dropoutLoops } from './dropout-simd.js';
 import { runElementwise } from './threads/row-pieces.js';
@@ -19,12 +20,6 @@ interface Attrs {
   seed: number;
 }
 
-interface Args {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}
-
 function maskOf(attrs: tf.NamedAttrMap | undefined): DropoutMask {
   const { rate, seed } = attrs as unknown as Attrs;
   return dropoutMask(rate, seed);
@@ -34,7 +29,7 @@ function floatBits(value: number): number {
   return new Int32Array(Float32Array.of(value).buffer)[0];
 }
 
-function wasmDropout({ inputs, backend, attrs }: Args): tf.TensorInfo {
+function wasmDropout({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x } = inputs as { x: tf.TensorInfo };
   const wasm = backend as unknown as BackendWasm;
   const mask = maskOf(attrs);
@@ -52,15 +47,10 @@ function wasmDropout({ inputs, backend, attrs }: Args): tf.TensorInfo {
   return out;
 }
 
-interface CpuBackend {
-  data: { get(dataId: object): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-function cpuDropout({ inputs, backend, attrs }: Args): tf.TensorInfo {
+function cpuDropout({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x } = inputs as { x: tf.TensorInfo };
   const cpu = backend as unknown as CpuBackend;
-  const source = cpu.data.get(x.dataId).values;
+  const source = cpu.data.get(x.dataId).values as Float32Array;
   const target = new Float32Array(source.length);
   applyMask(maskOf(attrs), source, target, 0, source.length);
   return cpu.makeTensorInfo(x.shape, 'float32', target);

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { CpuBackend, KernelArgs } from './compose.js';
 
 export const LOSS_KERNEL = 'NasSoftmaxCrossEntropy';
 export const LOSS_GRAD_KERNEL = 'NasSoftmaxCrossEntropyGrad';
@@ -51,17 +52,6 @@ function backward(dy: Float32Array, z: Float32Array, labels: Int32Array, k: numb
   }
 }
 
-interface Args {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}
-
-interface CpuBackend {
-  data: { get(dataId: object): { values: Float32Array | Int32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
 /** The kernel's inputs as arrays and a way to make its output, on either backend. */
 interface Access {
   read(t: tf.TensorInfo): Float32Array | Int32Array;
@@ -93,7 +83,7 @@ function access(backend: tf.KernelBackend, backendName: 'wasm' | 'cpu'): Access 
 }
 
 function lossKernel(backendName: 'wasm' | 'cpu'): tf.KernelFunc {
-  return (({ inputs, backend, attrs }: Args) => {
+  return (({ inputs, backend, attrs }: KernelArgs) => {
     const { logits, labels } = inputs as Record<'logits' | 'labels', tf.TensorInfo>;
     const { labelSmoothing } = attrs as unknown as Attrs;
     const io = access(backend, backendName);
@@ -102,7 +92,7 @@ function lossKernel(backendName: 'wasm' | 'cpu'): tf.KernelFunc {
 }
 
 function lossGradKernel(backendName: 'wasm' | 'cpu'): tf.KernelFunc {
-  return (({ inputs, backend, attrs }: Args) => {
+  return (({ inputs, backend, attrs }: KernelArgs) => {
     const { dy, logits, labels } = inputs as Record<'dy' | 'logits' | 'labels', tf.TensorInfo>;
     const { labelSmoothing } = attrs as unknown as Attrs;
     const io = access(backend, backendName);
