@@ -23,8 +23,9 @@ export interface SharedPhases {
 /**
  * `--evaluator shared`: the search scores proposals on shared weights (phase 1, this experiment), then its top
  * --retrain-top distinct architectures train from scratch as ordinary trials of the experiment NAME-retrain
- * (phase 2), which `nas best` and `nas replay` read like any other. The database says which phase a resume is in:
- * phase 1 is over once its experiment is completed.
+ * (phase 2), which `nas best` and `nas replay` read like any other. Under a time limit the retraining goes on down
+ * the ranking until the limit. The database says which phase a resume is in: phase 1 is over once its experiment
+ * is completed.
  */
 export async function runSharedSearch(phases: SharedPhases, experiment: ExperimentRecord, config: SearchConfig): Promise<SearchSummary> {
   const { store } = phases;
@@ -34,21 +35,12 @@ export async function runSharedSearch(phases: SharedPhases, experiment: Experime
   if (parent.status !== 'completed') {
     const shareSeconds = phases.timeLimitSeconds === undefined ? undefined : phases.timeLimitSeconds * parentConfig.sharedTimeShare;
     const evaluator = await phases.sharedEvaluator(parent, parentConfig);
-    let stoppedBy: string | null = null;
     const base = phases.depsFor(parent, parentConfig);
-    // Phase 1 ending at its share of the time limit is done, not stopped: say so before the summary is printed.
-    const onEvent = (event: SearchEvent) => {
-      if (event.type === 'stopping') stoppedBy = event.reason;
-      if (event.type === 'end' && stoppedBy === 'time-limit') {
-        const message = `the shared-weight phase ended at its share of the time limit, after ${event.summary.finished} trials; retraining the best next`;
-        store.experiments.setStatus(parent.id, 'completed', message);
-        event = { ...event, summary: { ...event.summary, status: 'completed', message, resumeHint: null } };
-      }
-      base.onEvent?.(event);
-    };
+    const ending = doneAtTimeLimit(store, parent, base.onEvent, (summary) =>
+      `the shared-weight phase ended at its share of the time limit, after ${summary.finished} trials; retraining the best next`);
     try {
-      const summary = await runSearch({ ...base, evaluator, concurrency: 1, onEvent, policies: { ...base.policies, dedup: false, timeLimitSeconds: shareSeconds } });
-      if (summary.status !== 'completed' && stoppedBy !== 'time-limit') return summary;
+      const summary = await runSearch({ ...base, evaluator, concurrency: 1, onEvent: ending.onEvent, policies: { ...base.policies, dedup: false, timeLimitSeconds: shareSeconds } });
+      if (summary.status !== 'completed' && !ending.reached()) return summary;
     } finally {
       await evaluator.close();
     }
@@ -57,21 +49,63 @@ export async function runSharedSearch(phases: SharedPhases, experiment: Experime
   return retrain(phases, store.experiments.byId(parent.id)!, parentConfig, left);
 }
 
-/** Phase 2: the best distinct architectures of the shared-weight phase, trained from scratch. */
+/**
+ * Phase 2: the best distinct architectures of the shared-weight phase, trained from scratch: the top --retrain-top,
+ * and under a time limit as many more down the ranking as the limit allows (the shared-weight ranking is rough, so
+ * time left is better spent training the next ones than idle). A completed retraining run again does nothing more.
+ */
 async function retrain(phases: SharedPhases, parent: ExperimentRecord, parentConfig: SearchConfig, timeLimitSeconds: number | undefined): Promise<SearchSummary> {
   const { store } = phases;
-  const chosen = bestDistinct(store.trials.list(parent.id), parentConfig.retrainTop);
-  const config: SearchConfig = { ...parentConfig, evaluator: 'retrain', trials: chosen.length };
   const name = `${parent.name}${RETRAIN_SUFFIX}`;
-  const child = store.experiments.byName(name) ?? createExperiment(store, name, config, store.experiments.backendOf(parent.id) ?? undefined);
+  const existing = store.experiments.byName(name);
+  const scored = store.trials.list(parent.id);
+  const wanted = existing?.status === 'completed' ? store.trials.list(existing.id).length
+    : timeLimitSeconds === undefined ? parentConfig.retrainTop : Infinity;
+  const list = bestDistinct(scored, wanted).map((trial) => trial.decisions);
+  const config: SearchConfig = { ...parentConfig, evaluator: 'retrain', trials: list.length };
+  const child = existing ?? createExperiment(store, name, config, store.experiments.backendOf(parent.id) ?? undefined);
   const base = phases.depsFor(child, config);
-  const list = chosen.map((trial) => trial.decisions);
+  const batchSize = timeLimitSeconds === undefined ? list.length : base.concurrency;
+  const ending = doneAtTimeLimit(store, child, base.onEvent, (summary) => summary.finished >= parentConfig.retrainTop
+    ? `the retraining ended at the time limit, after ${summary.finished} of the ranked architectures (--retrain-top ${parentConfig.retrainTop})`
+    : null);
   return runSearch({
     ...base,
     evaluator: phases.trainingEvaluator,
-    strategies: { create: () => new FixedListStrategy(config.strategy, list), restore: (state) => new FixedListStrategy(config.strategy, list, state) },
+    onEvent: ending.onEvent,
+    strategies: {
+      create: () => new FixedListStrategy(config.strategy, list, undefined, batchSize),
+      restore: (state) => new FixedListStrategy(config.strategy, list, state, batchSize),
+    },
     policies: { ...base.policies, target: trialCount(list.length), timeLimitSeconds },
   });
+}
+
+/**
+ * Turns a run that the time limit ended into a completed one, where `message` says it is done (null: it is not, and
+ * stays stopped and resumable). Said before the end event is passed on, so the summary printed says completed.
+ */
+function doneAtTimeLimit(
+  store: Store,
+  experiment: ExperimentRecord,
+  onEvent: ((event: SearchEvent) => void) | undefined,
+  message: (summary: SearchSummary) => string | null,
+): { onEvent: (event: SearchEvent) => void; reached: () => boolean } {
+  let stoppedBy: string | null = null;
+  let done = false;
+  return {
+    reached: () => done,
+    onEvent: (event) => {
+      if (event.type === 'stopping') stoppedBy = event.reason;
+      const said = event.type === 'end' && stoppedBy === 'time-limit' ? message(event.summary) : null;
+      if (event.type === 'end' && said !== null) {
+        done = true;
+        store.experiments.setStatus(experiment.id, 'completed', said);
+        event = { ...event, summary: { ...event.summary, status: 'completed', message: said, resumeHint: null } };
+      }
+      onEvent?.(event);
+    },
+  };
 }
 
 /**

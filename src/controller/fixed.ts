@@ -8,8 +8,9 @@ export class FixedListStrategy implements Strategy {
   readonly batchSize: number;
   private proposed = 0;
 
-  constructor(readonly name: StrategyName, private readonly list: readonly number[][], saved?: Uint8Array) {
-    this.batchSize = Math.max(1, list.length);
+  /** `batchSize`: how many it proposes at a time (default: the whole list in one batch). */
+  constructor(readonly name: StrategyName, private readonly list: readonly number[][], saved?: Uint8Array, batchSize = list.length) {
+    this.batchSize = Math.max(1, Math.min(batchSize, list.length));
     if (saved) this.proposed = (JSON.parse(new TextDecoder().decode(saved)) as { proposed: number }).proposed;
   }
 

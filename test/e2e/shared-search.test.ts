@@ -57,6 +57,34 @@ test('--evaluator shared: scores every proposal on shared weights, retrains the 
   assert.deepEqual(again!.trials.map((t) => [t.hash, t.valAcc]), shared!.trials.map((t) => [t.hash, t.valAcc]));
 });
 
+test('--evaluator shared under --time-limit: the retraining goes on down the ranking until the limit, and stays stopped below --retrain-top', async () => {
+  const dir = tmpDir();
+  fs.writeFileSync(path.join(dir, 'space.json'), JSON.stringify(SPACE));
+  const timed = (db: string, top: string) => [
+    'search', '--dataset', 'synthetic', '--space', 'space.json', '--evaluator', 'shared', '--strategy', 'random', '--trials', '100000',
+    '--shared-steps', '3', '--shared-tune-steps', '2', '--shared-warmup', '6', '--shared-score-images', '40', '--retrain-top', top,
+    '--time-limit', '8', '--shared-time-share', '0.5', '--epochs', '1', '--backend', 'wasm', '--batch-size', '16', '--db', db,
+  ];
+  const env = { NAS_TEST_EVALUATOR: 'fake:400' };
+  const done = await runCli(timed('done.db', '2'), { cwd: dir, env });
+  assert.equal(done.code, 0, errors(done));
+  const [, retrained] = experiments(path.join(dir, 'done.db'));
+  const count = retrained!.trials.length;
+  assert.ok(count > 2, `went on past --retrain-top 2 while time was left: ${count} retrained`);
+  assert.equal(retrained!.status, 'completed');
+  assert.ok(retrained!.trials.every((t) => t.status === 'completed'), 'no trial left queued at the limit');
+  assert.match(done.stdout, /the retraining ended at the time limit, after \d+ of the ranked architectures/);
+  const again = await runCli(timed('done.db', '2'), { cwd: dir, env });
+  assert.equal(again.code, 0, errors(again));
+  assert.equal(experiments(path.join(dir, 'done.db'))[1]!.trials.length, count, 'a completed retraining run again trains nothing more');
+
+  const short = await runCli(timed('short.db', '1000'), { cwd: dir, env });
+  assert.equal(short.code, 0, errors(short));
+  const [, unfinished] = experiments(path.join(dir, 'short.db'));
+  assert.ok(unfinished!.trials.length < 1000);
+  assert.equal(unfinished!.status, 'stopped', 'fewer than --retrain-top retrained: stopped, to be resumed');
+});
+
 test('--evaluator shared refuses a space without a fixed number of slots, before anything is written', async () => {
   const dir = tmpDir();
   const result = await runCli(['search', '--dataset', 'synthetic', '--evaluator', 'shared', '--trials', '4'], { cwd: dir });

@@ -111,7 +111,7 @@ export const SEARCH_OPTIONS = [
   { flag: 'shared-score-images', key: 'sharedScoreImages', type: 'number', scope: 'experiment', default: 1000, check: positiveIntegerUpTo(MAX.examples),
     help: 'With --evaluator shared: validation images each proposal is scored on (drawn anew for each)' },
   { flag: 'retrain-top', key: 'retrainTop', type: 'number', scope: 'experiment', default: 10, check: positiveIntegerUpTo(MAX.retrainTop),
-    help: 'With --evaluator shared: distinct architectures with the best shared-weight scores that then train from scratch' },
+    help: 'With --evaluator shared: distinct architectures with the best shared-weight scores that then train from scratch; under --time-limit, at least these, then the next ones down the ranking until the limit' },
   { flag: 'shared-time-share', key: 'sharedTimeShare', type: 'number', scope: 'experiment', default: 0.75, check: inOpenUnit,
     help: 'With --evaluator shared and --time-limit: the share of the time limit the shared-weight phase gets; retraining gets the rest' },
   { flag: 'failure-reward', key: 'failureReward', type: 'number', scope: 'experiment', default: 0, check: finiteNumber,
