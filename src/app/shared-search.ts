@@ -109,16 +109,19 @@ function doneAtTimeLimit(
 }
 
 /**
- * The `count` distinct architectures with the best shared-weight scores, judged on the later half of the phase (the
- * scores of the first trials come from weights that had barely trained); an architecture scored more than once
- * counts with its latest score.
+ * The `count` distinct architectures with the best shared-weight scores, those scored in the later half of the phase
+ * first (the scores of the first trials come from weights that had barely trained), then those scored only in the
+ * first half; an architecture scored more than once counts with its latest score.
  */
 export function bestDistinct(trials: readonly TrialRecord[], count: number): TrialRecord[] {
   const scored = trials.filter((t) => t.status === 'completed' && t.valAcc !== null);
   const lastSeq = Math.max(0, ...scored.map((t) => t.seq));
   const latest = new Map<string, TrialRecord>();
-  for (const trial of scored) if (trial.seq > lastSeq / 2) latest.set(trial.hash, trial);
-  return [...latest.values()].sort((a, b) => b.valAcc! - a.valAcc! || a.seq - b.seq).slice(0, count);
+  for (const trial of scored) latest.set(trial.hash, trial);
+  const later = (trial: TrialRecord) => trial.seq > lastSeq / 2;
+  const ranked = (list: TrialRecord[]) => list.sort((a, b) => b.valAcc! - a.valAcc! || a.seq - b.seq);
+  const all = [...latest.values()];
+  return [...ranked(all.filter(later)), ...ranked(all.filter((t) => !later(t)))].slice(0, count);
 }
 
 function parentOf(store: Store, child: ExperimentRecord): ExperimentRecord {
