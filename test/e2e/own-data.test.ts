@@ -155,8 +155,9 @@ test('mixed JPEG sizes: resized, searched, replayed, exported; a moved folder is
   assert.deepEqual([descriptor.kind, descriptor.path, descriptor.shape, descriptor.classNames, experiment!.config_version], ['folder', where, [32, 32, 3], ['circle', 'square', 'star'], 2]);
   assert.match(descriptor.fingerprint, /^[0-9a-f]{64}$/);
 
-  const replay = await runCli(['replay', '1', '--epochs', '3', '--backend', 'cpu'], cwd);
+  const replay = await runCli(['replay', '1', '--epochs', '3', '--backend', 'cpu', '--augment', '--tta'], cwd);
   assert.equal(replay.code, 0, replay.stderr);
+  assert.match(replay.stdout, /\(adam lr [\d.e-]+ cosine, batch 16, random crop \(pad 4\), no test-time flip \(it needs --augment on a dataset that flips\)\)/, 'your own images get a random crop, never a flip');
   assert.match(replay.stdout, /^data: .*mixed: 120 images .* read from the dataset cache in [\d.]+ s\n/);
   assert.match(replay.stdout, /test accuracy: /);
   const exported = await runCli(['export', '1', '--out', 'web'], cwd);

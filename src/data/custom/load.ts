@@ -153,7 +153,18 @@ function loaded(descriptor: DatasetDescriptor, train: ImageSet, test: ImageSet):
   return { info: describedInfo(descriptor), train, test, source: descriptor.path };
 }
 
-/** The DatasetInfo of a described dataset: its path as its name, no label modes, no standard augmentation. */
+/**
+ * The DatasetInfo of a described dataset: its path as its name, no label modes, and as its standard augmentation a
+ * random crop after zero padding of an eighth of the shorter side (CIFAR's 4 pixels at 32), never a flip: whether a
+ * mirror keeps the class (digits, text, left and right) is not known for the user's images.
+ */
 export function describedInfo(descriptor: DatasetDescriptor): DatasetInfo {
-  return { name: descriptor.path, inputShape: [...descriptor.shape], numClasses: descriptor.classNames.length, classNames: [...descriptor.classNames] };
+  const [height, width] = descriptor.shape;
+  return {
+    name: descriptor.path,
+    inputShape: [...descriptor.shape],
+    numClasses: descriptor.classNames.length,
+    classNames: [...descriptor.classNames],
+    augmentation: { cropPadding: Math.max(1, Math.round(Math.min(height, width) / 8)), flip: false },
+  };
 }
