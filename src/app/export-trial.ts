@@ -14,17 +14,15 @@ export interface TrialExport {
 }
 
 /**
- * Writes the export of `reference`'s latest replay with a saved model to the folder `out` (new, or empty). Every
- * check comes first: a trial never replayed, a replay recorded before nas kept its statistics, a model folder
- * that is gone, a folder `out` that is not empty are each a ConfigError, with nothing written. The files are
- * written in a temporary folder beside `out`, renamed to `out` when complete.
+ * Writes the export of one of `reference`'s replays (`replayId`, default: its latest with a saved model) to the
+ * folder `out` (new, or empty). Every check comes first: a trial never replayed, a replay of another trial, a replay
+ * recorded before nas kept its statistics, a model folder that is gone, a folder `out` that is not empty are each a
+ * ConfigError, with nothing written. The files are written in a temporary folder beside `out`, renamed to `out`
+ * when complete.
  */
-export async function exportTrial(store: Store, reference: string, out: string): Promise<TrialExport> {
+export async function exportTrial(store: Store, reference: string, out: string, replayId?: number): Promise<TrialExport> {
   const trial = store.findTrial(reference);
-  const replay = store.replays.forTrial(trial.id).filter((r) => r.modelPath !== null).at(-1);
-  if (!replay) {
-    throw new ConfigError(`trial ${reference} has never been replayed with a saved model: nas replay ${reference} trains it and saves one`);
-  }
+  const replay = chosenReplay(store.replays.forTrial(trial.id).filter((r) => r.modelPath !== null), reference, replayId);
   const stored = storedExport(replay);
   const modelFolder = replay.modelPath!;
   if (!fs.existsSync(path.join(modelFolder, 'model.json'))) {
@@ -44,6 +42,16 @@ export async function exportTrial(store: Store, reference: string, out: string):
     fs.rmSync(staging, { recursive: true, force: true });
   }
   return { trialId: trial.id, replay, out: target, files: EXPORT_FILES };
+}
+
+function chosenReplay(saved: ReplayRecord[], reference: string, replayId: number | undefined): ReplayRecord {
+  if (saved.length === 0) {
+    throw new ConfigError(`trial ${reference} has never been replayed with a saved model: nas replay ${reference} trains it and saves one`);
+  }
+  if (replayId === undefined) return saved.at(-1)!;
+  const replay = saved.find((r) => r.id === replayId);
+  if (!replay) throw new ConfigError(`trial ${reference} has no replay ${replayId} with a saved model; its replays with one: ${saved.map((r) => r.id).join(', ')}`);
+  return replay;
 }
 
 /** The export a replay's settings keep; a ConfigError when it has none (recorded by an older nas) or it is damaged. */

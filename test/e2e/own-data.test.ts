@@ -171,6 +171,14 @@ test('mixed JPEG sizes: resized, searched, replayed, exported; a moved folder is
   const moved = await runCli(['replay', '1', '--epochs', '1', '--backend', 'cpu', '--dataset', 'moved', '--json'], cwd);
   assert.equal(moved.code, 0, moved.stderr);
   assert.match(JSON.parse(moved.stdout.trim().split('\n').pop()!).dataset, /moved$/);
+  const latest = await runCli(['export', '1', '--out', 'web2'], cwd);
+  assert.match(latest.stdout, /^exported replay 2 of trial 1 \(.*moved, 1 epochs/, 'the latest replay by default');
+  const first = await runCli(['export', '1', '--replay', '1', '--out', 'web1'], cwd);
+  assert.match(first.stdout, /^exported replay 1 of trial 1 \(.*mixed, 3 epochs/, '--replay picks another');
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'web1', 'weights.bin')), fs.readFileSync(path.join(dir, 'web', 'weights.bin')));
+  assertOneLineError(await runCli(['export', '1', '--replay', '3', '--out', 'web3'], cwd), /^nas: error: trial 1 has no replay 3 with a saved model; its replays with one: 1, 2$/);
+  assertOneLineError(await runCli(['export', '1', '--replay', '1.5', '--out', 'web3'], cwd), /^nas: error: --replay must be a replay id \(a positive integer\)$/);
+  assert.equal(fs.existsSync(path.join(dir, 'web3')), false);
 
   await writeImage(path.join(dir, 'moved', 'square', '0005.jpg'), pattern(32, 32, 3, 0, 7), 32, 32, 3, 'jpg');
   assertOneLineError(await runCli(['replay', '1', '--epochs', '1', '--backend', 'cpu', '--dataset', 'moved'], cwd),
