@@ -27,6 +27,9 @@ export interface PanelRun {
   batch: number;
   steps: number;
   warmup: number;
+  /** Each side's warm-up lasted at least this long, and its timed window at least minSeconds (absent: 0). */
+  warmupSeconds?: number;
+  minSeconds?: number;
   evalImages: number;
   rounds: number;
   threads: number[];
@@ -89,7 +92,7 @@ export function panelMarkdown(run: PanelRun): string {
   const lines = [
     `Command: \`${run.command}\``,
     `Date: ${run.date.slice(0, 16).replace('T', ' ')} UTC. Machine: ${run.cores} cores (${run.cpu}), Node ${run.node}; load average (1 min) ${run.load[0].toFixed(2)} before, ${run.load[1].toFixed(2)} after.`,
-    `Batch ${run.batch}, ${run.steps} timed training steps after ${run.warmup} warm-up steps; inference over ${run.evalImages} images in batches of 256 after one warm-up batch; ${run.rounds > 1 ? `best of ${run.rounds} rounds` : 'one round'}.`,
+    `Batch ${run.batch}, ${run.steps} timed training steps after ${run.warmup} warm-up steps${windowsText(run)}; inference over ${run.evalImages} images in batches of 256 after one warm-up batch; ${run.rounds > 1 ? `best of ${run.rounds} rounds` : 'one round'}.`,
     'tfjs: the trainer\'s own loop (trainModel: batches, model, cross-entropy with label smoothing 0.1, fused Adam) on the wasm backend, one process per measurement. PyTorch: Debian\'s python3-torch, the same network (bench/throughput/torch_panel.py), Adam, CrossEntropyLoss(label_smoothing=0.1).',
     '',
     '**Training images/s**',
@@ -110,4 +113,9 @@ export function panelMarkdown(run: PanelRun): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function windowsText(run: PanelRun): string {
+  if (!run.warmupSeconds && !run.minSeconds) return '';
+  return ` (or more: warm-up of at least ${run.warmupSeconds ?? 0} s, timed windows of at least ${run.minSeconds ?? 0} s)`;
 }

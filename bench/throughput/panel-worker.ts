@@ -6,6 +6,11 @@
  * same file can be built in a worktree of that commit for the "before" column.
  *
  *   node dist/bench/throughput/panel-worker.js --arch ARCH.json --input 28x28x1 --threads 1 --steps 10
+ *     [--warmup-seconds 0] [--min-seconds 0]
+ *
+ * With --warmup-seconds W and --min-seconds S, warm-up lasts at least W seconds (and --warmup steps), and the
+ * timed window at least S seconds (and --steps steps): a small net's 10 steps are a quarter of a second, too short
+ * to leave the first steps' costs (the JIT, each kernel module's first use on the pool's threads) behind.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -27,6 +32,8 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'label-smoothing': { type: 'string', default: '0.1' },
     'eval-batches': { type: 'string', default: '4' },
+    'warmup-seconds': { type: 'string', default: '0' },
+    'min-seconds': { type: 'string', default: '0' },
   },
 });
 if (options.arch === undefined) throw new Error('--arch ARCH.json is required');
@@ -37,6 +44,11 @@ const batch = Number(options.batch);
 const steps = Number(options.steps);
 const warmup = Number(options.warmup);
 const evalBatches = Number(options['eval-batches']);
+const warmupSeconds = Number(options['warmup-seconds']);
+const minSeconds = Number(options['min-seconds']);
+/** Steps the training set holds: as many as asked, or room for timed windows (capped: the set is made up front). */
+const MAX_TIMED_STEPS = 2000;
+const room = warmupSeconds > 0 || minSeconds > 0 ? MAX_TIMED_STEPS : warmup + steps;
 const EVAL_BATCH = 256;
 if (warmup === 0) throw new Error('--warmup must be at least 1 (the clock starts at the end of the last warm-up step)');
 
@@ -59,23 +71,42 @@ const norm: Normalisation = { mean: new Array(input[2]).fill(0.5), std: new Arra
 const indices = (count: number) => Int32Array.from({ length: count }, (_, i) => i);
 
 const model = buildModel(arch, input, classes, { seed: 1 });
-const trainSet = randomSet(batch * (warmup + steps), 1);
+// At most 32 batches of distinct images, drawn again in the order the trainer shuffles (the pixels do not matter).
+const trainSet = randomSet(batch * Math.min(room, 32), 1);
+const trainIndices = Int32Array.from({ length: batch * room }, (_, i) => i % trainSet.count);
 const hyper = hyperParams({ epochs: 1, batchSize: batch, labelSmoothing: Number(options['label-smoothing']), seed: 1 });
 // The clock starts when the last warm-up step has finished and stops after the last step: the steps timed
 // include the trainer's own work between them (making the batch, the learning rate, dropout seeds, setImmediate).
+const started = performance.now();
 let timedFrom = 0;
 let cpuFrom = process.cpuUsage();
 let timedTo = 0;
 let cpuTo = process.cpuUsage();
 let done = 0;
-const run = await trainModel(model, { train: { set: trainSet, indices: indices(trainSet.count) }, norm, classes }, hyper, {
-  onStep: () => {
-    done += 1;
-    if (done === warmup) { timedFrom = performance.now(); cpuFrom = process.cpuUsage(); }
-    if (done === warmup + steps) { timedTo = performance.now(); cpuTo = process.cpuUsage(cpuFrom); }
-  },
-});
-if (done !== warmup + steps) throw new Error(`the trainer ran ${done} steps, not ${warmup + steps} (status ${run.status})`);
+let timedSteps = 0;
+const enough = new AbortController();
+try {
+  await trainModel(model, { train: { set: trainSet, indices: trainIndices }, norm, classes }, hyper, {
+    signal: enough.signal,
+    onStep: () => {
+      done += 1;
+      const now = performance.now();
+      if (timedFrom === 0) {
+        if (done >= warmup && now - started >= 1000 * warmupSeconds) { timedFrom = now; cpuFrom = process.cpuUsage(); }
+        return;
+      }
+      timedSteps += 1;
+      if (timedSteps >= steps && now - timedFrom >= 1000 * minSeconds) {
+        timedTo = now;
+        cpuTo = process.cpuUsage(cpuFrom);
+        enough.abort();
+      }
+    },
+  });
+} catch (error) {
+  if (!enough.signal.aborted) throw error;
+}
+if (timedTo === 0) throw new Error(`the trainer ran ${done} steps, the training set held ${room}: not enough for the window asked`);
 const trainSeconds = (timedTo - timedFrom) / 1000;
 
 // Inference: one warm-up batch, then evalBatches batches of 256, through the trainer's validation pass.
@@ -90,7 +121,7 @@ console.log(JSON.stringify({
   side: 'tfjs',
   backend: selected.notes.join('; '),
   threads: Number(options.threads),
-  train: { steps, seconds: trainSeconds, cpuSeconds: (cpuTo.user + cpuTo.system) / 1e6, imagesPerSecond: (steps * batch) / trainSeconds },
+  train: { steps: timedSteps, seconds: trainSeconds, cpuSeconds: (cpuTo.user + cpuTo.system) / 1e6, imagesPerSecond: (timedSteps * batch) / trainSeconds },
   infer: { images: evalSet.count, seconds: evalSeconds, imagesPerSecond: evalSet.count / evalSeconds },
   tensors: tf.memory().numTensors,
 }));

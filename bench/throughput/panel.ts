@@ -6,6 +6,10 @@
  *
  *   node dist/bench/throughput/panel.js [--steps 20] [--warmup 3] [--eval-batches 4] [--threads 1,2]
  *     [--nets p1,h1] [--rounds 1] [--before DIR] [--out bench/out/panel.md] [--json bench/out/panel.json]
+ *     [--warmup-seconds 0] [--min-seconds 0]
+ *
+ * --warmup-seconds W --min-seconds S: on both sides, warm-up lasts at least W seconds and the timed window at least
+ * S seconds, besides --warmup and --steps steps (so small nets are timed past their first steps' costs).
  *
  * --before DIR: a built checkout of another commit (e.g. a git worktree of 6329618 with this panel-worker.ts
  * copied in and `npm run build` run) whose dist/bench/throughput/panel-worker.js is measured too, alternating
@@ -36,6 +40,8 @@ const { values: options } = parseArgs({
     out: { type: 'string', default: path.join(packageRoot(), 'bench', 'out', 'panel.md') },
     json: { type: 'string', default: path.join(packageRoot(), 'bench', 'out', 'panel.json') },
     'from-json': { type: 'string' },
+    'warmup-seconds': { type: 'string', default: '0' },
+    'min-seconds': { type: 'string', default: '0' },
   },
 });
 
@@ -50,7 +56,9 @@ if (options['from-json'] !== undefined) {
 const nets = loadPanel(options.nets?.split(','));
 const threadCounts = options.threads.split(',').map(Number);
 const rounds = Number(options.rounds);
-const common = ['--batch', options.batch, '--steps', options.steps, '--warmup', options.warmup, '--eval-batches', options['eval-batches']];
+const windows = Number(options['warmup-seconds']) > 0 || Number(options['min-seconds']) > 0
+  ? ['--warmup-seconds', options['warmup-seconds'], '--min-seconds', options['min-seconds']] : [];
+const common = ['--batch', options.batch, '--steps', options.steps, '--warmup', options.warmup, '--eval-batches', options['eval-batches'], ...windows];
 const versions = [
   ...(options.before === undefined ? [] : [{ label: `before (${commitOf(options.before)})`, root: path.resolve(options.before) }]),
   { label: `now (${commitOf(packageRoot())})`, root: packageRoot() },
@@ -84,6 +92,8 @@ const run: PanelRun = {
   batch: Number(options.batch),
   steps: Number(options.steps),
   warmup: Number(options.warmup),
+  warmupSeconds: Number(options['warmup-seconds']),
+  minSeconds: Number(options['min-seconds']),
   evalImages: 256 * Number(options['eval-batches']),
   rounds,
   threads: threadCounts,

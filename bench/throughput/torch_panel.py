@@ -123,7 +123,7 @@ def check_shapes(model, spec):
                 raise SystemExit(f'layer {i}: shape {got}, the trainer has {want}')
 
 
-def measure(spec, batch, steps, warmup, eval_batches, smoothing):
+def measure(spec, batch, steps, warmup, eval_batches, smoothing, warmup_seconds=0.0, min_seconds=0.0):
     classes = spec['classes']
     model = Net(spec['arch'], spec['input'], classes, spec['shapes'])
     check_shapes(model, spec)
@@ -142,11 +142,16 @@ def measure(spec, batch, steps, warmup, eval_batches, smoothing):
         return loss.item(), (scores.argmax(1) == y).sum().item()
 
     model.train()
-    for _ in range(warmup):
+    began = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - began < warmup_seconds:
         step()
+        done += 1
     start, cpu_start = time.perf_counter(), time.process_time()
-    for _ in range(steps):
+    steps_timed = 0
+    while steps_timed < steps or time.perf_counter() - start < min_seconds:
         step()
+        steps_timed += 1
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
 
     model.eval()
@@ -164,7 +169,7 @@ def measure(spec, batch, steps, warmup, eval_batches, smoothing):
         infer()
     eval_seconds = time.perf_counter() - eval_start
     return {
-        'train': {'steps': steps, 'seconds': seconds, 'cpuSeconds': cpu_seconds, 'imagesPerSecond': steps * batch / seconds},
+        'train': {'steps': steps_timed, 'seconds': seconds, 'cpuSeconds': cpu_seconds, 'imagesPerSecond': steps_timed * batch / seconds},
         'infer': {'images': eval_batches * EVAL_BATCH, 'seconds': eval_seconds,
                   'imagesPerSecond': eval_batches * EVAL_BATCH / eval_seconds},
     }
@@ -179,12 +184,14 @@ def main():
     parser.add_argument('--warmup', type=int, default=3)
     parser.add_argument('--eval-batches', type=int, default=4)
     parser.add_argument('--label-smoothing', type=float, default=0.1)
+    parser.add_argument('--warmup-seconds', type=float, default=0.0)
+    parser.add_argument('--min-seconds', type=float, default=0.0)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     with open(args.spec) as f:
         spec = json.load(f)
-    result = measure(spec, args.batch, args.steps, args.warmup, args.eval_batches, args.label_smoothing)
+    result = measure(spec, args.batch, args.steps, args.warmup, args.eval_batches, args.label_smoothing, args.warmup_seconds, args.min_seconds)
     result.update({'side': 'torch', 'torch': torch.__version__, 'threads': torch.get_num_threads()})
     print(json.dumps(result), flush=True)
 
