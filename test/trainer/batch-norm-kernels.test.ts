@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { randomInput, relativeError, runOn, type Input } from './backends/helpers.js';
+import { assertNormalisationMatchesCpu, randomInput, relativeError, runOn, type Input, type NormalisingOp } from './backends/helpers.js';
 import { selectBackend } from '../../src/trainer/backends/index.js';
 import { batchNormTraining } from '../../src/trainer/backends/kernels/batch-norm.js';
 import { loopsOnMemory, simdLoops } from '../../src/trainer/backends/kernels/batch-norm-simd.js';
@@ -26,21 +26,10 @@ function stockBatchNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D): [t
   return [tf.batchNorm(x, mean, variance, beta, gamma, EPSILON), mean, variance];
 }
 
-/** y, mean, variance and the gradients of a loss that reaches all three (upstream r, rMean, rVariance). */
-function forwardAndGradients(fused: boolean) {
-  return (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: tf.Tensor, rMean: tf.Tensor, rVariance: tf.Tensor): tf.Tensor[] => {
-    const normalise = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-      fused ? batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, EPSILON) : stockBatchNorm(a, g as tf.Tensor1D, b as tf.Tensor1D);
-    const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-      const [y, mean, variance] = normalise(a, g, b);
-      return tf.addN([tf.sum(tf.mul(y, r)), tf.sum(tf.mul(mean, rMean)), tf.sum(tf.mul(variance, rVariance))]) as tf.Scalar;
-    };
-    const onlyY = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(normalise(a, g, b)[0], r)) as tf.Scalar;
-    return [...normalise(x, gamma, beta), ...tf.grads(loss)([x, gamma, beta]), ...tf.grads(onlyY)([x, gamma, beta])];
-  };
+function normalisation(fused: boolean): NormalisingOp {
+  return (a, g, b) => (fused ? batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, EPSILON) : stockBatchNorm(a, g as tf.Tensor1D, b as tf.Tensor1D));
 }
 
-const OUTPUTS = ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta', 'dx (y only)', 'dgamma (y only)', 'dbeta (y only)'];
 
 async function assertMatchesCpu(shape: number[], offset: number, spread: number, seed: number): Promise<void> {
   const channels = shape[shape.length - 1];
@@ -49,12 +38,7 @@ async function assertMatchesCpu(shape: number[], offset: number, spread: number,
   const gamma = randomInput([channels], seed + 1);
   gamma.values.forEach((v, i) => (gamma.values[i] = 1 + 0.5 * v));
   const inputs: Input[] = [x, gamma, randomInput([channels], seed + 2), randomInput(shape, seed + 3), randomInput([channels], seed + 4), randomInput([channels], seed + 5)];
-  const expected = await runOn('cpu', inputs, forwardAndGradients(false));
-  const actual = await runOn('wasm', inputs, forwardAndGradients(true));
-  expected.forEach((e, i) => {
-    const error = relativeError(actual[i], e);
-    assert.ok(error < TOLERANCE, `${OUTPUTS[i]}: relative error ${error}`);
-  });
+  await assertNormalisationMatchesCpu(inputs, normalisation, TOLERANCE);
 }
 
 describe('fused batch norm in training (wasm) against moments + batchNorm on cpu', () => {
@@ -157,9 +141,11 @@ interface Run {
   kernels: string[];
 }
 
-async function trainOn(backend: 'cpu' | 'wasm', initial?: Float32Array[]): Promise<Run> {
+async function trainOn(backend: 'cpu' | 'wasm', initial?: Float32Array[], arch: unknown[] = SKIP_ARCH, size = 10, fusePools = true): Promise<Run> {
   await selectBackend(backend);
-  const model = buildModel(parseArch(SKIP_ARCH), [10, 10, 1], 5, { seed: 3 });
+  const model = buildModel(parseArch(arch), [size, size, 1], 5, { seed: 3, fusePools });
+  // A fixed dropout mask (without a seed each call draws one from Math.random).
+  for (const layer of model.layers) if (layer.getClassName() === 'Dropout') (layer as unknown as { seed: number }).seed = 7;
   if (initial !== undefined) {
     const values = model.getWeights().map((w, i) => tf.tensor(initial[i], w.shape));
     model.setWeights(values);
@@ -168,7 +154,7 @@ async function trainOn(backend: 'cpu' | 'wasm', initial?: Float32Array[]): Promi
   const start = model.getWeights().map((w) => w.dataSync() as Float32Array);
   const logits = logitsModel(model);
   const optimizer = createOptimizer({ learningRate: 1e-2, optimizer: 'adam' }).optimizer;
-  const x = tf.tensor(randomInput([6, 10, 10, 1], 21).values, [6, 10, 10, 1]);
+  const x = tf.tensor(randomInput([6, size, size, 1], 21).values, [6, size, size, 1]);
   const y = tf.tensor1d([0, 1, 2, 3, 4, 0], 'int32');
   const step = () => {
     const loss = optimizer.minimize(() => crossEntropyPerExample(logits.apply(x, { training: true }) as tf.Tensor2D, y, 0.1).mean() as tf.Scalar, true);
@@ -200,6 +186,58 @@ it(`a batch-norm network with skips: ${STEPS} Adam steps on wasm give the cpu ba
   });
   // Every weight after the steps, moving means and variances included.
   cpu.final.forEach((expected, i) => assert.ok(relativeError(wasm.final[i], expected) < 1e-3, `weight ${i}: ${relativeError(wasm.final[i], expected)}`));
+});
+
+// Input 12x12x1: conv-bn-max pool three times (12 -> 6 -> 3: the third pool's input is odd, so its layers run apart).
+const POOLED_ARCH = [
+  { type: 'C', num_output: 8, kernel_size: 3, batch_norm: true },
+  { type: 'P', pool: 'max', kernel_size: 2 },
+  { type: 'C', num_output: 12, kernel_size: 3, batch_norm: true, activation: 'elu' },
+  { type: 'P', pool: 'max', kernel_size: 2 },
+  { type: 'C', num_output: 8, kernel_size: 3, batch_norm: true, activation: 'linear' },
+  { type: 'P', pool: 'max', kernel_size: 2 },
+  { type: 'T' },
+];
+
+it(`batch norm with the max pool after it as one op: ${STEPS} Adam steps on wasm give the cpu backend's losses to 1e-3`, async () => {
+  const cpu = await trainOn('cpu', undefined, POOLED_ARCH, 12);
+  const before = tf.memory().numTensors;
+  const wasm = await trainOn('wasm', cpu.initial, POOLED_ARCH, 12);
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  assert.equal(wasm.kernels.filter((k) => k === 'NasBatchNormMaxPool').length, 2, 'the two pools of even inputs train as one op with their batch norm');
+  assert.equal(wasm.kernels.filter((k) => k === 'NasBatchNormTraining').length, 1, 'the third (3x3 input) runs apart');
+  assert.ok(cpu.losses[STEPS - 1] < cpu.losses[0], `training lowers the loss: ${cpu.losses.join(', ')}`);
+  cpu.losses.forEach((expected, i) => {
+    const difference = Math.abs(wasm.losses[i] - expected);
+    assert.ok(difference <= 1e-3 * Math.max(1, Math.abs(expected)), `step ${i + 1}: wasm ${wasm.losses[i]} vs cpu ${expected}`);
+  });
+  cpu.final.forEach((expected, i) => assert.ok(relativeError(wasm.final[i], expected) < 1e-3, `weight ${i}: ${relativeError(wasm.final[i], expected)}`));
+});
+
+it('batch norm and max pool as one op, with dropout after the pool: the same losses and weights as apart, on wasm', async () => {
+  const withDropout = POOLED_ARCH.map((layer, i) => (i < 2 ? { ...layer, drop_out: 10 } : layer));
+  const apart = await trainOn('wasm', undefined, withDropout, 12, false);
+  const fused = await trainOn('wasm', apart.initial, withDropout, 12, true);
+  assert.equal(apart.kernels.filter((k) => k === 'NasBatchNormMaxPool').length, 0);
+  assert.equal(fused.kernels.filter((k) => k === 'NasBatchNormMaxPool').length, 2, 'the conv\'s dropout follows the pool: the pair still fuses');
+  apart.losses.forEach((expected, i) => assert.ok(Math.abs(fused.losses[i] - expected) <= 1e-5 * Math.max(1, Math.abs(expected)), `step ${i + 1}: ${fused.losses[i]} vs ${expected}`));
+  apart.final.forEach((expected, i) => assert.ok(relativeError(fused.final[i], expected) < 1e-4, `weight ${i}: ${relativeError(fused.final[i], expected)}`));
+});
+
+it('a model whose batch norm and max pool train as one op saves as stock layers', async () => {
+  await selectBackend('wasm');
+  const model = buildModel(parseArch(POOLED_ARCH), [12, 12, 1], 5, { seed: 3 });
+  const config = model.toJSON(undefined, false) as { config: { layers: { class_name: string }[] } };
+  const classes = config.config.layers.map((l) => l.class_name);
+  assert.deepEqual(classes.filter((name) => name === 'BatchNormalization' || name === 'MaxPooling2D'), Array(3).fill(['BatchNormalization', 'MaxPooling2D']).flat());
+  const loaded = await tf.models.modelFromJSON(config as unknown as tf.io.ModelJSON);
+  loaded.setWeights(model.getWeights());
+  const x = tf.randomNormal([2, 12, 12, 1]);
+  const [mine, stock] = [model, loaded].map((m) => m.predict(x) as tf.Tensor);
+  assert.ok(relativeError(mine.dataSync() as Float32Array, stock.dataSync() as Float32Array) < 1e-6, 'the stock layers predict the same');
+  tf.dispose([x, mine, stock]);
+  model.dispose();
+  loaded.dispose();
 });
 
 it('a model with the fused layer saves as stock BatchNormalization layers with the stock weights', async () => {

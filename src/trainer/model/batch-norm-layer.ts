@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTraining, batchNormTrainingAvailable } from '../backends/kernels/batch-norm.js';
+import { batchNormMaxPool, batchNormMaxPoolAvailable } from '../backends/kernels/batch-norm-max-pool.js';
 
 type LayerArgs = Parameters<typeof tf.layers.batchNormalization>[0];
 type Kwargs = Parameters<tf.layers.Layer['call']>[1];
@@ -37,18 +38,41 @@ const StockBatchNormalization = tf.layers.batchNormalization({ name: 'nas_stock_
 ) => tf.layers.Layer;
 
 class FusedTrainingBatchNormalization extends StockBatchNormalization {
+  /** Set where a 2x2 max pool takes this layer's output, and only it (see max-pool-layer.ts). */
+  poolHandoff?: { pending: boolean };
+
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     const self = this as unknown as Internals;
     const lastAxis = self.axis === -1 || self.axis === input.rank - 1;
     const fused = kwargs.training === true && lastAxis && self.center && self.scale && batchNormTrainingAvailable(input);
     if (!fused || (Array.isArray(inputs) && inputs.length !== 1)) return super.call(inputs, kwargs);
+    if (this.poolHandoff !== undefined && batchNormMaxPoolAvailable(input)) {
+      // The pool normalises and pools in one op (normaliseAndPool); a clone (Identity) shares the data, copies nothing.
+      this.poolHandoff.pending = true;
+      return tf.clone(input);
+    }
     return tf.tidy(() => {
       const [y, mean, variance] = batchNormTraining(input, self.gamma.read() as tf.Tensor1D, self.beta.read() as tf.Tensor1D, self.epsilon);
-      movingAverage(self.movingMean, mean, self.momentum);
-      movingAverage(self.movingVariance, variance, self.momentum);
+      this.updateMovingAverages(mean, variance);
       return y;
     });
+  }
+
+  /** This layer's training normalisation of x, then a 2x2 max pool with stride 2, as one op. */
+  normaliseAndPool(x: tf.Tensor4D): tf.Tensor4D {
+    const self = this as unknown as Internals;
+    return tf.tidy(() => {
+      const [y, mean, variance] = batchNormMaxPool(x, self.gamma.read() as tf.Tensor1D, self.beta.read() as tf.Tensor1D, self.epsilon);
+      this.updateMovingAverages(mean, variance);
+      return y;
+    });
+  }
+
+  private updateMovingAverages(mean: tf.Tensor, variance: tf.Tensor): void {
+    const self = this as unknown as Internals;
+    movingAverage(self.movingMean, mean, self.momentum);
+    movingAverage(self.movingVariance, variance, self.momentum);
   }
 }
 
@@ -62,7 +86,9 @@ function movingAverage(variable: Variable, value: tf.Tensor, momentum: number): 
   });
 }
 
+export type TrainingBatchNormalization = FusedTrainingBatchNormalization;
+
 /** A BatchNormalization layer (as tf.layers.batchNormalization) whose training is fused on wasm. */
-export function batchNormalization(args?: LayerArgs): tf.layers.Layer {
+export function batchNormalization(args?: LayerArgs): TrainingBatchNormalization {
   return new FusedTrainingBatchNormalization(args);
 }

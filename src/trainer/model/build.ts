@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, Arch, ConvLayer, DenseLayer, Layer, PoolLayer, Shape3 } from '../../space/types.js';
 import { ArchError } from '../../errors.js';
-import { batchNormalization } from './batch-norm-layer.js';
+import { batchNormalization, type TrainingBatchNormalization } from './batch-norm-layer.js';
+import { maxPoolingAfterBatchNorm } from './max-pool-layer.js';
 import { dropout } from './dropout-layer.js';
 import { kernelInitializer } from './initializers.js';
 import { SeedStream } from './seeds.js';
@@ -14,6 +15,8 @@ export interface BuildOptions {
    * topology for counting parameters or checking shapes, not for training.
    */
   initialWeights?: 'random' | 'zeros';
+  /** Whether a batch norm and the max pool after it train as one op where they can (default true; see poolTakesBatchNorm). */
+  fusePools?: boolean;
 }
 
 /**
@@ -47,6 +50,24 @@ function deferredActivation(arch: Arch, index: number): boolean {
 }
 
 /**
+ * A conv's batch norm and the 2x2 max pool right after it train as one op (model/max-pool-layer.ts): where the
+ * pool takes the batch norm's output as it is (the conv has no skip of its own, its activation and dropout follow
+ * the pool, and no later skip reads the conv's output).
+ */
+function poolTakesBatchNorm(arch: Arch, index: number): boolean {
+  const [layer, next] = [arch[index], arch[index + 1]];
+  if (layer?.type !== 'C' || !layer.batch_norm || layer.skip_from !== null) return false;
+  if (next?.type !== 'P' || next.pool !== 'max' || !isTwoByTwo(next.kernel_size) || !isTwoByTwo(next.stride)) return false;
+  const activationAfterPool = layer.activation === 'linear' || deferredActivation(arch, index);
+  const dropoutAfterPool = layer.drop_out === 0 || deferredDropout(layer, next);
+  return activationAfterPool && dropoutAfterPool && !arch.some((l) => l.type === 'C' && l.skip_from === index);
+}
+
+function isTwoByTwo(pair: [number, number]): boolean {
+  return pair[0] === 2 && pair[1] === 2;
+}
+
+/**
  * The conv's deferred dropout and the pool's own as one layer: two independent inverted dropouts in a row keep
  * an element with probability (1 - p)(1 - q) and scale it by the inverse, exactly what one dropout of rate
  * 1 - (1 - p)(1 - q) does, in half the passes.
@@ -67,6 +88,8 @@ class ModelBuilder {
   private pendingDropout = 0;
   /** A conv's activation, held back to follow the max pool right after it (see deferredActivation). */
   private pendingActivation: Activation = 'linear';
+  /** A conv's batch norm that trains with the max pool right after it (see poolTakesBatchNorm). */
+  private pendingBatchNorm: TrainingBatchNormalization | null = null;
 
   constructor(inputShape: Shape3, private readonly classes: number, private readonly options: BuildOptions) {
     this.input = tf.input({ shape: inputShape });
@@ -77,7 +100,8 @@ class ModelBuilder {
   build(arch: Arch): tf.LayersModel {
     try {
       arch.forEach((layer, index) => {
-        this.current = this.addLayer(layer, index, arch[index + 1], deferredActivation(arch, index));
+        const fusePool = (this.options.fusePools ?? true) && poolTakesBatchNorm(arch, index);
+        this.current = this.addLayer(layer, index, arch[index + 1], deferredActivation(arch, index), fusePool);
         this.outputs.push(this.current);
       });
       return tf.model({ inputs: this.input, outputs: this.current });
@@ -88,10 +112,10 @@ class ModelBuilder {
     }
   }
 
-  private addLayer(layer: Layer, index: number, next: Layer | undefined, deferActivation: boolean): tf.SymbolicTensor {
+  private addLayer(layer: Layer, index: number, next: Layer | undefined, deferActivation: boolean, poolTakesNorm: boolean): tf.SymbolicTensor {
     switch (layer.type) {
       case 'C':
-        return this.addConv(layer, index, next, deferActivation);
+        return this.addConv(layer, index, next, deferActivation, poolTakesNorm);
       case 'P':
         return this.addPool(layer);
       case 'FC':
@@ -107,7 +131,7 @@ class ModelBuilder {
     }
   }
 
-  private addConv(layer: ConvLayer, index: number, next: Layer | undefined, deferActivation: boolean): tf.SymbolicTensor {
+  private addConv(layer: ConvLayer, index: number, next: Layer | undefined, deferActivation: boolean, poolTakesNorm: boolean): tf.SymbolicTensor {
     let x = this.apply(tf.layers.conv2d({
       filters: layer.num_output,
       kernelSize: layer.kernel_size,
@@ -116,7 +140,11 @@ class ModelBuilder {
       useBias: !layer.batch_norm,
       kernelInitializer: this.kernelInitializer(layer.activation),
     }), this.current);
-    if (layer.batch_norm) x = this.apply(batchNormalization(), x);
+    if (layer.batch_norm) {
+      const norm = batchNormalization();
+      x = this.apply(norm, x);
+      if (poolTakesNorm) this.pendingBatchNorm = norm;
+    }
     if (layer.skip_from !== null) x = this.apply(tf.layers.add(), [x, this.skipSource(layer.skip_from, index, x)]);
     const dropOut = deferredDropout(layer, next) ? 0 : layer.drop_out;
     this.pendingDropout = layer.drop_out - dropOut;
@@ -133,7 +161,10 @@ class ModelBuilder {
       x = this.apply(tf.layers.reshape({ targetShape: [1, 1, channels] }), x);
     } else {
       const config = { poolSize: layer.kernel_size, strides: layer.stride, padding: layer.padding };
-      x = this.apply(layer.pool === 'max' ? tf.layers.maxPooling2d(config) : tf.layers.averagePooling2d(config), this.current);
+      const pool = this.pendingBatchNorm !== null ? maxPoolingAfterBatchNorm(config, this.pendingBatchNorm)
+        : layer.pool === 'max' ? tf.layers.maxPooling2d(config) : tf.layers.averagePooling2d(config);
+      this.pendingBatchNorm = null;
+      x = this.apply(pool, this.current);
     }
     x = this.activationAndDropout(x, this.pendingActivation, combinedDropout(this.pendingDropout, layer.drop_out));
     [this.pendingActivation, this.pendingDropout] = ['linear', 0];

@@ -45,3 +45,33 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
   return worst / scale;
 }
+
+/** A normalising op's outputs [y, mean, variance] from x, gamma and beta. */
+export type NormalisingOp = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor[];
+
+/**
+ * `op`'s outputs, then the gradients (x, gamma, beta) of a loss that reaches all three outputs (upstream r,
+ * rMean, rVariance), then those of one that reaches y only.
+ */
+export function outputsAndGradients(op: NormalisingOp) {
+  return (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: tf.Tensor, rMean: tf.Tensor, rVariance: tf.Tensor): tf.Tensor[] => {
+    const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const [y, mean, variance] = op(a, g, b);
+      return tf.addN([tf.sum(tf.mul(y, r)), tf.sum(tf.mul(mean, rMean)), tf.sum(tf.mul(variance, rVariance))]) as tf.Scalar;
+    };
+    const onlyY = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(op(a, g, b)[0], r)) as tf.Scalar;
+    return [...op(x, gamma, beta), ...tf.grads(loss)([x, gamma, beta]), ...tf.grads(onlyY)([x, gamma, beta])];
+  };
+}
+
+const NORMALISATION_OUTPUTS = ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta', 'dx (y only)', 'dgamma (y only)', 'dbeta (y only)'];
+
+/** Asserts that `op(true)` on wasm gives `op(false)`'s outputs and gradients on cpu (outputsAndGradients) to `tolerance`. */
+export async function assertNormalisationMatchesCpu(inputs: Input[], op: (fused: boolean) => NormalisingOp, tolerance: number): Promise<void> {
+  const expected = await runOn('cpu', inputs, outputsAndGradients(op(false)));
+  const actual = await runOn('wasm', inputs, outputsAndGradients(op(true)));
+  expected.forEach((e, i) => {
+    const error = relativeError(actual[i], e);
+    if (!(error < tolerance)) throw new Error(`${NORMALISATION_OUTPUTS[i]}: relative error ${error}`);
+  });
+}

@@ -18,15 +18,16 @@ import type { KernelArgs } from './compose.js';
 import { affineRows, channelSums, firstRow } from './batch-norm-passes.js';
 
 export const BATCH_NORM_TRAINING = 'NasBatchNormTraining';
-const GRADIENT_SUMS = 'NasBatchNormGradSums';
+export const GRADIENT_SUMS = 'NasBatchNormGradSums';
 const INPUT_GRADIENT = 'NasBatchNormGradInput';
 
-interface Attrs {
+export interface Attrs {
   varianceEpsilon: number;
 }
 
 type Inputs<K extends string> = Record<K, tf.TensorInfo>;
-function channelsOf(x: tf.TensorInfo): number {
+
+export function channelsOf(x: tf.TensorInfo): number {
   return x.shape[x.shape.length - 1];
 }
 
@@ -36,28 +37,39 @@ function floats(wasm: BackendWasm, t: tf.TensorInfo): Float32Array {
 
 function batchNormTrainingKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const { x, scale, offset } = inputs as Inputs<'x' | 'scale' | 'offset'>;
-  const { varianceEpsilon } = attrs as unknown as Attrs;
   const wasm = backend as unknown as BackendWasm;
   const c = channelsOf(x);
-  const count = tf.util.sizeFromShape(x.shape) / c;
   const outputs = [wasm.makeOutput(x.shape, 'float32'), wasm.makeOutput([c], 'float32'), wasm.makeOutput([c], 'float32')];
+  const { slope, intercept } = batchStatistics(wasm, x, scale, offset, outputs[1], outputs[2], (attrs as unknown as Attrs).varianceEpsilon);
+  affineRows(wasm, outputs[0], x, slope, intercept);
+  return outputs;
+}
+
+/**
+ * The batch's mean and (biased) variance per channel of x, written to `meanOut` and `varianceOut`, and the map
+ * y = slope x + intercept that normalises, scales by `scale` and shifts by `offset`.
+ */
+export function batchStatistics(
+  wasm: BackendWasm, x: tf.TensorInfo, scale: tf.TensorInfo, offset: tf.TensorInfo, meanOut: tf.TensorInfo, varianceOut: tf.TensorInfo, varianceEpsilon: number,
+): { slope: Float64Array; intercept: Float64Array } {
+  const c = channelsOf(x);
+  const count = tf.util.sizeFromShape(x.shape) / c;
   const shift = firstRow(wasm, x);
   const sums = channelSums(wasm, x, null);
   // Views only after the allocations above: growing the heap detaches earlier ones.
-  const [meanOut, varianceOut, gamma, beta] = [outputs[1], outputs[2], scale, offset].map((t) => floats(wasm, t));
+  const [means, variances, gamma, beta] = [meanOut, varianceOut, scale, offset].map((t) => floats(wasm, t));
   const slope = new Float64Array(c);
   const intercept = new Float64Array(c);
   for (let ch = 0; ch < c; ch++) {
     const shiftedMean = sums.g[ch] / count;
     const mean = shift[ch] + shiftedMean;
     const variance = Math.max(0, sums.gd[ch] / count - shiftedMean * shiftedMean);
-    meanOut[ch] = mean;
-    varianceOut[ch] = variance;
+    means[ch] = mean;
+    variances[ch] = variance;
     slope[ch] = gamma[ch] / Math.sqrt(variance + varianceEpsilon);
     intercept[ch] = beta[ch] - mean * slope[ch];
   }
-  affineRows(wasm, outputs[0], x, slope, intercept);
-  return outputs;
+  return { slope, intercept };
 }
 
 /** [sum of dy, sum of dy (x - mean) / sqrt(variance + epsilon)] per channel: the offset's and scale's gradients. */
@@ -76,18 +88,25 @@ function gradientSumsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   return outputs;
 }
 
+function inputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const named = inputs as InputGradientInputs;
+  const wasm = backend as unknown as BackendWasm;
+  const out = wasm.makeOutput(named.x.shape, 'float32');
+  const { a, b, k } = inputGradientCoefficients(wasm, named, tf.util.sizeFromShape(named.x.shape), (attrs as unknown as Attrs).varianceEpsilon);
+  affineRows(wasm, out, named.dy, a, k, named.x, b);
+  return out;
+}
+
+export type InputGradientInputs = Inputs<'dy' | 'x' | 'mean' | 'variance' | 'scale' | 'offsetGradient' | 'scaleGradient' | 'dMean' | 'dVariance'>;
+
 /**
  * dx = gamma r (dy - dOffset / N - xhat dScale / N) + dMean / N + 2 dVariance (x - mean) / N, with
- * r = 1 / sqrt(variance + epsilon) and xhat = (x - mean) r: A dy + B x + K per channel.
+ * r = 1 / sqrt(variance + epsilon), xhat = (x - mean) r and N the elements per channel of x (`size` / C):
+ * A dy + B x + K per channel.
  */
-function inputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const named = inputs as Inputs<'dy' | 'x' | 'mean' | 'variance' | 'scale' | 'offsetGradient' | 'scaleGradient' | 'dMean' | 'dVariance'>;
-  const { varianceEpsilon } = attrs as unknown as Attrs;
-  const wasm = backend as unknown as BackendWasm;
-  const { x } = named;
-  const c = channelsOf(x);
-  const n = tf.util.sizeFromShape(x.shape) / c;
-  const out = wasm.makeOutput(x.shape, 'float32');
+export function inputGradientCoefficients(wasm: BackendWasm, named: InputGradientInputs, size: number, varianceEpsilon: number): { a: Float64Array; b: Float64Array; k: Float64Array } {
+  const c = channelsOf(named.x);
+  const n = size / c;
   const [mu, sigma2, gamma] = [named.mean, named.variance, named.scale].map((t) => floats(wasm, t));
   const [dOffset, dScale, dMean, dVariance] = [named.offsetGradient, named.scaleGradient, named.dMean, named.dVariance].map((t) => floats(wasm, t));
   const a = new Float64Array(c);
@@ -100,8 +119,7 @@ function inputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorI
     // B (x - mean) + C = B x + (C - B mean)
     k[ch] = (-gamma[ch] * r * dOffset[ch] + dMean[ch]) / n - b[ch] * mu[ch];
   }
-  affineRows(wasm, out, named.dy, a, k, x, b);
-  return out;
+  return { a, b, k };
 }
 
 export const batchNormKernelConfigs: tf.KernelConfig[] = [

@@ -4,6 +4,7 @@ import { eluGradOverride, reluGradientConfig, reluGradKernelConfig, reluOverride
 import { adamUpdateConfig } from './adam-update.js';
 import { batchMatMulOverride } from './batch-mat-mul.js';
 import { batchNormGradientConfig, batchNormKernelConfigs } from './batch-norm.js';
+import { batchNormMaxPoolGradientConfig, batchNormMaxPoolKernelConfigs } from './batch-norm-max-pool.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { conv2dOverride } from './conv2d-forward.js';
@@ -20,6 +21,7 @@ import { tileOverride } from './tile.js';
 /** Kernels written here from scratch (replacing the package's version where it has one). */
 const NEW_KERNELS: tf.KernelConfig[] = [
   conv2dBackpropFilterConfig, conv2dBackpropInputConfig, maxPoolGradConfig, adamUpdateConfig, ...batchNormKernelConfigs, reluGradKernelConfig,
+  ...batchNormMaxPoolKernelConfigs,
 ];
 
 /** Kernels that take over some cases from the package's own version and hand it the rest. */
@@ -47,6 +49,7 @@ export function registerWasmTrainingKernels(): string[] {
   for (const config of NEW_KERNELS) replaceKernel(config);
   // Gradients are looked up by kernel name on every backend; this kernel exists on wasm only.
   tf.registerGradient(batchNormGradientConfig);
+  tf.registerGradient(batchNormMaxPoolGradientConfig);
   // ReLU's gradient runs one kernel on wasm; on other backends it is tfjs's own.
   tf.registerGradient(reluGradientConfig);
   for (const [name, override] of Object.entries(OVERRIDES)) {

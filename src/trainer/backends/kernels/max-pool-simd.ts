@@ -16,7 +16,7 @@ const MINUS_INFINITY = 'i32.const -8388608 i32x4.splat';
  * A loop over `rows` output rows: x [2 rows, W, C] per output row (`rowBytes` = W * C * 4, `cb` = C * 4, a
  * multiple of 16). `body` runs once per 4 channels of a window, with its top-left at pair + ch.
  */
-function overTiles(fn: Omit<WasmFunction, 'body'>, prologue: string, body: string): WasmFunction {
+export function overTiles(fn: Omit<WasmFunction, 'body'>, prologue: string, body: string): WasmFunction {
   return {
     ...fn,
     locals: { ...fn.locals, stop: 'i32', pair: 'i32', ch: 'i32', at: 'i32' },

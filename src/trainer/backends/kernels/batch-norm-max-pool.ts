@@ -1,0 +1,126 @@
+/**
+ * Batch norm in training followed by a max pool of 2x2 windows with stride 2, as one op on wasm (the model's
+ * batch-norm layers hand their input to such a pool: model/max-pool-layer.ts). Apart, the two write the
+ * normalised activation, read it to pool it, and in the backward pass write the pool's full-size gradient and
+ * read it twice more (batch-norm.ts's sums and input gradient). Here:
+ * - forward: the moments pass, then one pass over the windows that writes the pooled y and the x each window
+ *   chose (a quarter of the activation each);
+ * - backward: the sums of dy and dy (x - mean) over the quarter-size tensors (batch-norm.ts's sums), then one
+ *   pass that writes dx, with dy at the place each window chose and 0 elsewhere.
+ * The same values and gradients as batch norm then max pool (batch-norm-max-pool-simd.ts says how the window
+ * chooses), but for ties between values that differ in x and round to the same y.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelArgs } from './compose.js';
+import { batchStatistics, channelsOf, GRADIENT_SUMS, inputGradientCoefficients, type Attrs, type InputGradientInputs } from './batch-norm.js';
+import { batchNormPoolLoops, type BatchNormPoolLoops } from './batch-norm-max-pool-simd.js';
+import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
+import { rowPieces } from './threads/row-pieces.js';
+
+export const BATCH_NORM_MAX_POOL = 'NasBatchNormMaxPool';
+const POOLED_INPUT_GRADIENT = 'NasBatchNormMaxPoolGradInput';
+
+/** The sign bit (as a float's bits) for the channels whose scale is negative: their window takes its minimum. */
+function flips(gamma: Float32Array): Int32Array {
+  return Int32Array.from(gamma, (g) => (g < 0 ? -0x80000000 : 0));
+}
+
+/** Per-channel [C] vectors on scratch memory for the duration of `use` (views after: the allocation may grow the heap). */
+function withVectors<T>(wasm: BackendWasm, vectors: (Float64Array | Int32Array)[], use: (addresses: number[]) => T): T {
+  const c = vectors[0].length;
+  return withScratch(wasm, 4 * c * vectors.length, (scratch) => {
+    vectors.forEach((values, i) => {
+      const at = scratch + 4 * c * i;
+      if (values instanceof Int32Array) new Int32Array(heapBuffer(wasm), at, c).set(values);
+      else new Float32Array(heapBuffer(wasm), at, c).set(values);
+    });
+    return use(vectors.map((_, i) => scratch + 4 * c * i));
+  });
+}
+
+/** Runs `fn` of the loops over the output rows of x [N, H, W, C], split over the kernel pool's threads. */
+function overWindows(wasm: BackendWasm, x: tf.TensorInfo, bytesPerRow: number, piece: (first: number, end: number, rowBytes: number) => number[], fn: keyof BatchNormPoolLoops): void {
+  const loops = batchNormPoolLoops(wasm)!;
+  const [n, h, w, c] = x.shape;
+  const rows = n * (h / 2);
+  const rowBytes = w * c * 4;
+  const { ranges, run } = rowPieces(wasm, rows, 1, bytesPerRow * rowBytes * rows);
+  run(ranges.map(([first, end]) => [{ loops, fn, args: piece(first, end, rowBytes) }]));
+}
+
+/** [y, mean, variance, selected]: y and selected [N, H / 2, W / 2, C]. */
+function batchNormMaxPoolKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const { x, scale, offset } = inputs as Record<'x' | 'scale' | 'offset', tf.TensorInfo>;
+  const wasm = backend as unknown as BackendWasm;
+  const [n, h, w, c] = x.shape;
+  const pooled = [n, h / 2, w / 2, c];
+  const outputs = [wasm.makeOutput(pooled, 'float32'), wasm.makeOutput([c], 'float32'), wasm.makeOutput([c], 'float32'), wasm.makeOutput(pooled, 'float32')];
+  const { slope, intercept } = batchStatistics(wasm, x, scale, offset, outputs[1], outputs[2], (attrs as unknown as Attrs).varianceEpsilon);
+  const flip = flips(wasm.typedArrayFromHeap(scale) as Float32Array);
+  withVectors(wasm, [slope, intercept, flip], ([slopeAt, interceptAt, flipAt]) => {
+    const [xAt, yAt, selAt] = [heapAddress(wasm, x), heapAddress(wasm, outputs[0]), heapAddress(wasm, outputs[3])];
+    // Per output row: two rows of x read, two half rows written.
+    overWindows(wasm, x, 3, (first, end, rowBytes) =>
+      [xAt + 2 * first * rowBytes, yAt + (first * rowBytes) / 2, selAt + (first * rowBytes) / 2, end - first, rowBytes, 4 * c, slopeAt, interceptAt, flipAt], 'normalisePool');
+  });
+  return outputs;
+}
+
+/** dx [N, H, W, C] from the pooled dy: batch-norm.ts's input gradient with dy at each window's choice. */
+function pooledInputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const named = inputs as InputGradientInputs;
+  const wasm = backend as unknown as BackendWasm;
+  const { x, dy } = named;
+  const out = wasm.makeOutput(x.shape, 'float32');
+  const { a, b, k } = inputGradientCoefficients(wasm, named, tf.util.sizeFromShape(x.shape), (attrs as unknown as Attrs).varianceEpsilon);
+  const flip = flips(wasm.typedArrayFromHeap(named.scale) as Float32Array);
+  withVectors(wasm, [a, b, k, flip], ([aAt, bAt, kAt, flipAt]) => {
+    const [xAt, dyAt, dxAt] = [heapAddress(wasm, x), heapAddress(wasm, dy), heapAddress(wasm, out)];
+    // Per output row: two rows of x read and of dx written, half a row of dy read.
+    overWindows(wasm, x, 4.5, (first, end, rowBytes) =>
+      [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, 4 * channelsOf(x), aAt, bAt, kAt, flipAt], 'pooledGradient');
+  });
+  return out;
+}
+
+export const batchNormMaxPoolKernelConfigs: tf.KernelConfig[] = [
+  { kernelName: BATCH_NORM_MAX_POOL, backendName: 'wasm', kernelFunc: batchNormMaxPoolKernel as tf.KernelFunc },
+  { kernelName: POOLED_INPUT_GRADIENT, backendName: 'wasm', kernelFunc: pooledInputGradientKernel as tf.KernelFunc },
+];
+
+export const batchNormMaxPoolGradientConfig: tf.GradConfig = {
+  kernelName: BATCH_NORM_MAX_POOL,
+  inputsToSave: ['x', 'scale'],
+  outputsToSave: [false, true, true, true],
+  gradFunc: (dys, saved, attrs) => {
+    const [dy, dMean, dVariance] = dys as tf.Tensor[];
+    const [x, scale, mean, variance, selected] = saved;
+    const engine = tf.engine();
+    // Over the windows: the sums of dy and dy (x - mean), where x is each window's choice.
+    const [offsetGradient, scaleGradient] = engine.runKernel(GRADIENT_SUMS, { dy, x: selected, mean, variance }, attrs) as tf.Tensor[];
+    return {
+      x: () => engine.runKernel(POOLED_INPUT_GRADIENT, { dy, x, mean, variance, scale, offsetGradient, scaleGradient, dMean, dVariance }, attrs) as tf.Tensor,
+      scale: () => scaleGradient.clone(),
+      offset: () => offsetGradient.clone(),
+    };
+  },
+};
+
+/** True where batchNormMaxPool runs: the wasm backend with its SIMD loops, float32 [N, H, W, C] with H and W even, C a multiple of 4. */
+export function batchNormMaxPoolAvailable(x: tf.Tensor): boolean {
+  if (x.dtype !== 'float32' || x.rank !== 4 || tf.getBackend() !== 'wasm' || tf.getKernel(BATCH_NORM_MAX_POOL, 'wasm') === undefined) return false;
+  const [n, h, w, c] = x.shape;
+  return n > 0 && h > 0 && w > 0 && h % 2 === 0 && w % 2 === 0 && c > 0 && c % 4 === 0 && batchNormPoolLoops(tf.backend() as unknown as BackendWasm) !== null;
+}
+
+/**
+ * Batch normalisation of x [N, H, W, C] with the batch's own statistics (as batchNormTraining), then a max pool
+ * of 2x2 windows with stride 2: [pooled y, mean, variance].
+ */
+export function batchNormMaxPool(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, varianceEpsilon: number): [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D] {
+  const attrs: Attrs = { varianceEpsilon };
+  const [y, mean, variance, selected] = tf.engine().runKernel(BATCH_NORM_MAX_POOL, { x, scale: gamma, offset: beta }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  selected.dispose();
+  return [y as tf.Tensor4D, mean as tf.Tensor1D, variance as tf.Tensor1D];
+}
