@@ -4,6 +4,7 @@ import type { Arch, Shape3 } from '../../src/space/index.js';
 import type { SelectedBackend } from '../../src/trainer/backends/index.js';
 import { withoutInputGradients } from '../../src/trainer/backends/kernels/unneeded-input-gradient.js';
 import { buildModel } from '../../src/trainer/index.js';
+import type { BuildOptions } from '../../src/trainer/model/build.js';
 import { DropoutReseeder } from '../../src/trainer/model/dropout-seeds.js';
 import { inputConvKernels } from '../../src/trainer/model/input-convs.js';
 import { logitsModel } from '../../src/trainer/model/logits.js';
@@ -11,8 +12,8 @@ import { crossEntropyPerExample } from '../../src/trainer/train/loss.js';
 import { createOptimizer } from '../../src/trainer/train/schedule.js';
 
 /** A function that takes one step on a fixed random batch of `batch` images (the first convolutions' input gradients not computed). */
-export function trainingStep(tf: SelectedBackend['tf'], arch: Arch, input: Shape3, batch: number): () => void {
-  const model = buildModel(arch, input, 10, { seed: 1 });
+export function trainingStep(tf: SelectedBackend['tf'], arch: Arch, input: Shape3, batch: number, build: Partial<BuildOptions> = {}): () => void {
+  const model = buildModel(arch, input, 10, { seed: 1, ...build });
   const logits = logitsModel(model);
   const optimizer = createOptimizer({ learningRate: 1e-3, optimizer: 'adam' }).optimizer;
   const x = tf.randomNormal([batch, ...input], 0, 1, 'float32', 1);
