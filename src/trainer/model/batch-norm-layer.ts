@@ -44,6 +44,7 @@ class FusedTrainingBatchNormalization extends StockBatchNormalization {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     const self = this as unknown as Internals;
+    if (this.poolHandoff !== undefined) this.poolHandoff.pending = false; // none left over from a pass that failed
     const lastAxis = self.axis === -1 || self.axis === input.rank - 1;
     const fused = kwargs.training === true && lastAxis && self.center && self.scale && batchNormTrainingAvailable(input);
     if (!fused || (Array.isArray(inputs) && inputs.length !== 1)) return super.call(inputs, kwargs);

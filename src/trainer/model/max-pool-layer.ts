@@ -23,8 +23,9 @@ class MaxPoolingAfterBatchNorm extends StockMaxPooling2D {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    if (!this.handoff.pending) return super.call(inputs, kwargs);
+    const handedOver = this.handoff.pending && kwargs.training === true;
     this.handoff.pending = false;
+    if (!handedOver) return super.call(inputs, kwargs);
     return this.batchNorm.normaliseAndPool((Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D);
   }
 }
