@@ -18,7 +18,7 @@ const backend = tf.backend() as unknown as BackendWasm;
 const pool = kernelPool(backend);
 const loops = activationLoops(backend);
 if (pool === null || loops === null) throw new Error('no kernel pool (a single-threaded backend?)');
-while (pool.threads() < pool.workers() + 1) await new Promise((resolve) => setTimeout(resolve, 10));
+while (!pool.allStarted()) await new Promise((resolve) => setTimeout(resolve, 10));
 const repeats = Number(options.repeats);
 
 /** Best time of `f` in µs, and the pieces the workers took per call. */

@@ -16,7 +16,7 @@ const { tf } = await selectBackend('wasm', { threads: Number(options.threads) })
 const batch = Number(options.batch);
 const pool = kernelPool(tf.backend() as unknown as BackendWasm);
 // The pool's workers start on its first use: wait for them, or the first layer would be timed on one thread.
-while (pool !== null && pool.threads() < pool.workers() + 1) await new Promise((resolve) => setTimeout(resolve, 10));
+while (pool !== null && !pool.allStarted()) await new Promise((resolve) => setTimeout(resolve, 10));
 
 /** The kernels a layer's training step runs that the heap loops may do: conv dW; dense forward and dW. */
 function work(l: WeightedLayer): { label: string; run: () => tfjs.Tensor }[] {

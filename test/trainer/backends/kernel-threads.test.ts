@@ -10,14 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../../src/trainer/backends/index.js';
 import { activationLoops } from '../../../src/trainer/backends/kernels/activation-simd.js';
-import { kernelPool, setKernelThreadLimit, type KernelPool } from '../../../src/trainer/backends/kernels/threads/pool.js';
+import { KernelPool, kernelPool, setKernelThreadLimit } from '../../../src/trainer/backends/kernels/threads/pool.js';
 import { relativeError, runOn } from './helpers.js';
 import { THREADED_CASES } from './threaded-cases.js';
 
 async function readyPool(): Promise<KernelPool> {
   const pool = kernelPool(tf.backend() as unknown as BackendWasm);
   assert.ok(pool !== null, 'a 2-thread backend has a kernel pool');
-  for (let waited = 0; pool.threads() < 2; waited += 20) {
+  assert.equal(pool.threads(), 2, 'work is split for both threads, started or not');
+  for (let waited = 0; !pool.allStarted(); waited += 20) {
     assert.ok(waited < 30_000, 'the pool\'s worker did not start in 30 s');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -46,6 +47,13 @@ describe('heap loops on the kernel pool\'s threads', () => {
       });
     });
   }
+
+  it('work is split for every worker made, before it has started: the numbers do not depend on how soon workers start', () => {
+    const api = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: ArrayBufferLike } } }).WebAssembly;
+    const fresh = new KernelPool(new api.Memory({ initial: 1, maximum: 2, shared: true }), 1);
+    assert.equal(fresh.allStarted(), false, 'checked before its worker started');
+    assert.equal(fresh.threads(), 2);
+  });
 
   it('a worker takes pieces of a big product', async () => {
     const c = THREADED_CASES[1];

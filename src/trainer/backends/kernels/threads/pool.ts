@@ -48,10 +48,14 @@ export class KernelPool {
     this.send({ kind: 'program', buffer: this.program.buffer as SharedArrayBuffer });
   }
 
-  /** Threads a kernel may split its work over now (this one and the workers that have started). */
+  /**
+   * Threads a kernel splits its work for: this one and every worker made that has not exited, started or not (a
+   * worker still starting leaves its pieces to the others). So the split, and with it the order of every sum, does
+   * not depend on how soon the workers start: the same seed gives the same numbers from the first step.
+   */
   threads(): number {
-    const ready = this.threadsMade.filter((t, i) => !t.exited && Atomics.load(this.ctl, READY + i) === 1).length;
-    return Math.max(1, Math.min(threadLimit, 1 + ready));
+    const alive = this.threadsMade.filter((t) => !t.exited).length;
+    return Math.max(1, Math.min(threadLimit, 1 + alive));
   }
 
   /** Workers made (started or starting). */
