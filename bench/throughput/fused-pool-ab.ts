@@ -10,20 +10,13 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/trainer/backends/index.js';
 import { kernelThreadsStarted } from '../../src/trainer/backends/kernels/threads/pool.js';
 import { loadPanel } from './panel-nets.js';
-import { trainingStep } from './training-step.js';
+import { bestStepMs, trainingStep } from './training-step.js';
 
 const { values: options } = parseArgs({
   options: { nets: { type: 'string', default: 'p1,p3,p4,p5' }, threads: { type: 'string', default: '1' }, rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '10' } },
 });
 const { tf } = await selectBackend('wasm', { threads: Number(options.threads) });
 await kernelThreadsStarted(tf.backend() as unknown as BackendWasm);
-
-function bestStepMs(step: () => void, steps: number, best: number): number {
-  step();
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  return Math.min(best, (performance.now() - start) / steps);
-}
 
 console.log(`| net | threads | apart, ms a step | one op, ms a step | speedup |`);
 console.log(`| --- | ---: | ---: | ---: | ---: |`);

@@ -10,7 +10,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/trainer/backends/index.js';
 import { kernelThreadsStarted } from '../../src/trainer/backends/kernels/threads/pool.js';
 import { loadPanel } from './panel-nets.js';
-import { trainingStep } from './training-step.js';
+import { bestStepMs, trainingStep } from './training-step.js';
 
 const { values: options } = parseArgs({
   options: { nets: { type: 'string' }, threads: { type: 'string', default: '1' }, rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '10' } },
@@ -18,13 +18,6 @@ const { values: options } = parseArgs({
 const { tf } = await selectBackend('wasm', { threads: Number(options.threads) });
 await kernelThreadsStarted(tf.backend() as unknown as BackendWasm);
 const BATCHES = [1, 64];
-
-function bestStepMs(step: () => void, steps: number, best: number): number {
-  step();
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  return Math.min(best, (performance.now() - start) / steps);
-}
 
 console.log(`| net | threads | step at batch 1, ms | step at batch 64, ms | batch 1 / batch 64 |`);
 console.log(`| --- | ---: | ---: | ---: | ---: |`);
