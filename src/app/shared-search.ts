@@ -36,11 +36,12 @@ export async function runSharedSearch(phases: SharedPhases, experiment: Experime
     const shareSeconds = phases.timeLimitSeconds === undefined ? undefined : phases.timeLimitSeconds * parentConfig.sharedTimeShare;
     const evaluator = await phases.sharedEvaluator(parent, parentConfig);
     const base = phases.depsFor(parent, parentConfig);
-    const ending = doneAtTimeLimit(store, parent, base.onEvent, (summary) =>
+    const onEvent = doneAtTimeLimit(store, parent, base.onEvent, (summary) =>
       `the shared-weight phase ended at its share of the time limit, after ${summary.finished} trials; retraining the best next`);
     try {
-      const summary = await runSearch({ ...base, evaluator, concurrency: 1, onEvent: ending.onEvent, policies: { ...base.policies, dedup: false, timeLimitSeconds: shareSeconds } });
-      if (summary.status !== 'completed' && !ending.reached()) return summary;
+      const summary = await runSearch({ ...base, evaluator, concurrency: 1, onEvent, policies: { ...base.policies, dedup: false, timeLimitSeconds: shareSeconds } });
+      // Done when it reached its target, or when the time limit ended it (doneAtTimeLimit stored it as completed).
+      if (store.experiments.byId(parent.id)!.status !== 'completed') return summary;
     } finally {
       await evaluator.close();
     }
@@ -66,13 +67,13 @@ async function retrain(phases: SharedPhases, parent: ExperimentRecord, parentCon
   const child = existing ?? createExperiment(store, name, config, store.experiments.backendOf(parent.id) ?? undefined);
   const base = phases.depsFor(child, config);
   const batchSize = timeLimitSeconds === undefined ? list.length : base.concurrency;
-  const ending = doneAtTimeLimit(store, child, base.onEvent, (summary) => summary.finished >= parentConfig.retrainTop
+  const onEvent = doneAtTimeLimit(store, child, base.onEvent, (summary) => summary.finished >= parentConfig.retrainTop
     ? `the retraining ended at the time limit, after ${summary.finished} of the ranked architectures (--retrain-top ${parentConfig.retrainTop})`
     : null);
   return runSearch({
     ...base,
     evaluator: phases.trainingEvaluator,
-    onEvent: ending.onEvent,
+    onEvent,
     strategies: {
       create: () => new FixedListStrategy(config.strategy, list, undefined, batchSize),
       restore: (state) => new FixedListStrategy(config.strategy, list, state, batchSize),
@@ -90,21 +91,16 @@ function doneAtTimeLimit(
   experiment: ExperimentRecord,
   onEvent: ((event: SearchEvent) => void) | undefined,
   message: (summary: SearchSummary) => string | null,
-): { onEvent: (event: SearchEvent) => void; reached: () => boolean } {
+): (event: SearchEvent) => void {
   let stoppedBy: string | null = null;
-  let done = false;
-  return {
-    reached: () => done,
-    onEvent: (event) => {
-      if (event.type === 'stopping') stoppedBy = event.reason;
-      const said = event.type === 'end' && stoppedBy === 'time-limit' ? message(event.summary) : null;
-      if (event.type === 'end' && said !== null) {
-        done = true;
-        store.experiments.setStatus(experiment.id, 'completed', said);
-        event = { ...event, summary: { ...event.summary, status: 'completed', message: said, resumeHint: null } };
-      }
-      onEvent?.(event);
-    },
+  return (event) => {
+    if (event.type === 'stopping') stoppedBy = event.reason;
+    const said = event.type === 'end' && stoppedBy === 'time-limit' ? message(event.summary) : null;
+    if (event.type === 'end' && said !== null) {
+      store.experiments.setStatus(experiment.id, 'completed', said);
+      event = { ...event, summary: { ...event.summary, status: 'completed', message: said, resumeHint: null } };
+    }
+    onEvent?.(event);
   };
 }
 
