@@ -73,7 +73,7 @@ function pooledInputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.T
   const wasm = backend as unknown as BackendWasm;
   const { x, dy } = named;
   const out = wasm.makeOutput(x.shape, 'float32');
-  const { a, b, k } = inputGradientCoefficients(wasm, named, tf.util.sizeFromShape(x.shape), (attrs as unknown as Attrs).varianceEpsilon);
+  const { a, b, k } = inputGradientCoefficients(wasm, named, (attrs as unknown as Attrs).varianceEpsilon);
   const flip = flips(wasm.typedArrayFromHeap(named.scale) as Float32Array);
   withVectors(wasm, [a, b, k, flip], ([aAt, bAt, kAt, flipAt]) => {
     const [xAt, dyAt, dxAt] = [heapAddress(wasm, x), heapAddress(wasm, dy), heapAddress(wasm, out)];

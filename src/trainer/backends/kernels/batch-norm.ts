@@ -92,7 +92,7 @@ function inputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorI
   const named = inputs as InputGradientInputs;
   const wasm = backend as unknown as BackendWasm;
   const out = wasm.makeOutput(named.x.shape, 'float32');
-  const { a, b, k } = inputGradientCoefficients(wasm, named, tf.util.sizeFromShape(named.x.shape), (attrs as unknown as Attrs).varianceEpsilon);
+  const { a, b, k } = inputGradientCoefficients(wasm, named, (attrs as unknown as Attrs).varianceEpsilon);
   affineRows(wasm, out, named.dy, a, k, named.x, b);
   return out;
 }
@@ -101,12 +101,12 @@ export type InputGradientInputs = Inputs<'dy' | 'x' | 'mean' | 'variance' | 'sca
 
 /**
  * dx = gamma r (dy - dOffset / N - xhat dScale / N) + dMean / N + 2 dVariance (x - mean) / N, with
- * r = 1 / sqrt(variance + epsilon), xhat = (x - mean) r and N the elements per channel of x (`size` / C):
+ * r = 1 / sqrt(variance + epsilon), xhat = (x - mean) r and N the elements per channel of x:
  * A dy + B x + K per channel.
  */
-export function inputGradientCoefficients(wasm: BackendWasm, named: InputGradientInputs, size: number, varianceEpsilon: number): { a: Float64Array; b: Float64Array; k: Float64Array } {
+export function inputGradientCoefficients(wasm: BackendWasm, named: InputGradientInputs, varianceEpsilon: number): { a: Float64Array; b: Float64Array; k: Float64Array } {
   const c = channelsOf(named.x);
-  const n = size / c;
+  const n = tf.util.sizeFromShape(named.x.shape) / c;
   const [mu, sigma2, gamma] = [named.mean, named.variance, named.scale].map((t) => floats(wasm, t));
   const [dOffset, dScale, dMean, dVariance] = [named.offsetGradient, named.scaleGradient, named.dMean, named.dVariance].map((t) => floats(wasm, t));
   const a = new Float64Array(c);
