@@ -177,7 +177,7 @@ test('mixed JPEG sizes: resized, searched, replayed, exported; a moved folder is
   assert.match(first.stdout, /^exported replay 1 of trial 1 \(.*mixed, 3 epochs/, '--replay picks another');
   assert.deepEqual(fs.readFileSync(path.join(dir, 'web1', 'weights.bin')), fs.readFileSync(path.join(dir, 'web', 'weights.bin')));
   assertOneLineError(await runCli(['export', '1', '--replay', '3', '--out', 'web3'], cwd), /^nas: error: trial 1 has no replay 3 with a saved model; its replays with one: 1, 2$/);
-  assertOneLineError(await runCli(['export', '1', '--replay', '1.5', '--out', 'web3'], cwd), /^nas: error: --replay must be a replay id \(a positive integer\)$/);
+  assertOneLineError(await runCli(['export', '1', '--replay', '1.5', '--out', 'web3'], cwd), /^nas: error: --replay must be a positive integer, not 1\.5$/);
   assert.equal(fs.existsSync(path.join(dir, 'web3')), false);
 
   await writeImage(path.join(dir, 'moved', 'square', '0005.jpg'), pattern(32, 32, 3, 0, 7), 32, 32, 3, 'jpg');

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exportTrial } from '../../app/export-trial.js';
-import { ConfigError } from '../../errors.js';
+import { positiveInteger } from '../../checks.js';
 import { DEFAULT_DB_FILE, Store } from '../../store/index.js';
 import { percent } from '../progress/format.js';
 import { writableFolder } from '../../util/folders.js';
@@ -27,7 +27,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .example('$0 export 17 --out web/model', "Trial 17's replayed model, for tf.loadLayersModel('model/model.json') in a web page") as unknown as Argv<ExportArgs>,
   handler: async (args) => {
     writableFolder('--out', args.out);
-    if (args.replay !== undefined && !(Number.isInteger(args.replay) && args.replay > 0)) throw new ConfigError('--replay must be a replay id (a positive integer)');
+    if (args.replay !== undefined) positiveInteger('--replay', args.replay);
     const store = Store.openReadOnly(args.db);
     try {
       const done = await exportTrial(store, args.trial, args.out, args.replay);
