@@ -14,9 +14,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs } from './compose.js';
 import { batchStatistics, channelsOf, GRADIENT_SUMS, inputGradientCoefficients, type Attrs, type InputGradientInputs } from './batch-norm.js';
-import { batchNormPoolLoops, type BatchNormPoolLoops } from './batch-norm-max-pool-simd.js';
+import { batchNormPoolLoops } from './batch-norm-max-pool-simd.js';
 import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
-import { rowPieces } from './threads/row-pieces.js';
+import { overOutputRows } from './max-pool-simd.js';
 
 export const BATCH_NORM_MAX_POOL = 'NasBatchNormMaxPool';
 const POOLED_INPUT_GRADIENT = 'NasBatchNormMaxPoolGradInput';
@@ -39,16 +39,6 @@ function withVectors<T>(wasm: BackendWasm, vectors: (Float64Array | Int32Array)[
   });
 }
 
-/** Runs `fn` of the loops over the output rows of x [N, H, W, C], split over the kernel pool's threads. */
-function overWindows(wasm: BackendWasm, x: tf.TensorInfo, bytesPerRow: number, piece: (first: number, end: number, rowBytes: number) => number[], fn: keyof BatchNormPoolLoops): void {
-  const loops = batchNormPoolLoops(wasm)!;
-  const [n, h, w, c] = x.shape;
-  const rows = n * (h / 2);
-  const rowBytes = w * c * 4;
-  const { ranges, run } = rowPieces(wasm, rows, 1, bytesPerRow * rowBytes * rows);
-  run(ranges.map(([first, end]) => [{ loops, fn, args: piece(first, end, rowBytes) }]));
-}
-
 /** [y, mean, variance, selected]: y and selected [N, H / 2, W / 2, C]. */
 function batchNormMaxPoolKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const { x, scale, offset } = inputs as Record<'x' | 'scale' | 'offset', tf.TensorInfo>;
@@ -61,8 +51,8 @@ function batchNormMaxPoolKernel({ inputs, backend, attrs }: KernelArgs): tf.Tens
   withVectors(wasm, [slope, intercept, flip], ([slopeAt, interceptAt, flipAt]) => {
     const [xAt, yAt, selAt] = [heapAddress(wasm, x), heapAddress(wasm, outputs[0]), heapAddress(wasm, outputs[3])];
     // Per output row: two rows of x read, two half rows written.
-    overWindows(wasm, x, 3, (first, end, rowBytes) =>
-      [xAt + 2 * first * rowBytes, yAt + (first * rowBytes) / 2, selAt + (first * rowBytes) / 2, end - first, rowBytes, 4 * c, slopeAt, interceptAt, flipAt], 'normalisePool');
+    overOutputRows(wasm, x.shape, 3, batchNormPoolLoops(wasm)!, 'normalisePool', (first, end, rowBytes) =>
+      [xAt + 2 * first * rowBytes, yAt + (first * rowBytes) / 2, selAt + (first * rowBytes) / 2, end - first, rowBytes, 4 * c, slopeAt, interceptAt, flipAt]);
   });
   return outputs;
 }
@@ -78,8 +68,8 @@ function pooledInputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.T
   withVectors(wasm, [a, b, k, flip], ([aAt, bAt, kAt, flipAt]) => {
     const [xAt, dyAt, dxAt] = [heapAddress(wasm, x), heapAddress(wasm, dy), heapAddress(wasm, out)];
     // Per output row: two rows of x read and of dx written, half a row of dy read.
-    overWindows(wasm, x, 4.5, (first, end, rowBytes) =>
-      [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, 4 * channelsOf(x), aAt, bAt, kAt, flipAt], 'pooledGradient');
+    overOutputRows(wasm, x.shape, 4.5, batchNormPoolLoops(wasm)!, 'pooledGradient', (first, end, rowBytes) =>
+      [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, 4 * channelsOf(x), aAt, bAt, kAt, flipAt]);
   });
   return out;
 }

@@ -11,8 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernel } from './compose.js';
 import { heapAddress } from './heap-module.js';
-import { maxPoolLoops } from './max-pool-simd.js';
-import { rowPieces } from './threads/row-pieces.js';
+import { maxPoolLoops, overOutputRows } from './max-pool-simd.js';
 
 interface Attrs {
   filterSize: [number, number] | number;
@@ -30,12 +29,10 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
   const out = wasm.makeOutput(input.shape, 'float32');
   const loops = tilesTwoByTwo(info) && info.inChannels % 4 === 0 ? maxPoolLoops(wasm) : null;
   if (loops !== null) {
-    const c = info.inChannels;
-    const rowBytes = info.inWidth * c * 4;
     const [xAt, dyAt, dxAt] = [heapAddress(wasm, input), heapAddress(wasm, dy), heapAddress(wasm, out)];
     // Per output row: two rows of x and dx, half a row of dy.
-    const { ranges, run } = rowPieces(wasm, info.batchSize * info.outHeight, 1, 5 * rowBytes * info.batchSize * info.outHeight);
-    run(ranges.map(([first, end]) => [{ loops, fn: 'gradient', args: [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, c * 4] }]));
+    overOutputRows(wasm, input.shape, 4.5, loops, 'gradient', (first, end, rowBytes) =>
+      [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, info.inChannels * 4]);
     return out;
   }
   // Views only after the allocation above: growing the heap detaches earlier ones.

@@ -7,6 +7,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { rowPieces } from './threads/row-pieces.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
 /** -Infinity in every lane (its bits, 0xff800000). */
@@ -85,6 +86,19 @@ const GRADIENT = overTiles({
   local.get g1 local.get later v128.or local.set later
   local.get at local.get d local.get g0 local.get later v128.andnot v128.and v128.store
   local.get dy i32.const 16 i32.add local.set dy`);
+
+/**
+ * Runs `fn` (an overTiles loop) over the output rows of x [N, H, W, C], split over the kernel pool's threads:
+ * `args(first, end, rowBytes)` gives the call for output rows [first, end), and `bytesPerRow` the bytes the pass
+ * touches per output row, in rows of x (whether threads pay).
+ */
+export function overOutputRows(wasm: BackendWasm, x: readonly number[], bytesPerRow: number, loops: object, fn: string, args: (first: number, end: number, rowBytes: number) => number[]): void {
+  const [n, h, w, c] = x;
+  const rows = n * (h / 2);
+  const rowBytes = w * c * 4;
+  const { ranges, run } = rowPieces(wasm, rows, 1, bytesPerRow * rowBytes * rows);
+  run(ranges.map(([first, end]) => [{ loops, fn, args: args(first, end, rowBytes) }]));
+}
 
 export interface MaxPoolLoops {
   pool(x: number, y: number, rows: number, rowBytes: number, cb: number): void;

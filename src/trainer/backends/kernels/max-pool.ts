@@ -8,8 +8,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmOverride } from './compose.js';
 import { heapAddress } from './heap-module.js';
 import { tilesTwoByTwo } from './max-pool-grad.js';
-import { maxPoolLoops } from './max-pool-simd.js';
-import { rowPieces } from './threads/row-pieces.js';
+import { maxPoolLoops, overOutputRows } from './max-pool-simd.js';
 
 interface Attrs {
   filterSize: [number, number] | number;
@@ -27,12 +26,10 @@ function maxPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, 
   const loops = info !== null && tilesTwoByTwo(info) && info.inChannels % 4 === 0 && info.outHeight > 0 ? maxPoolLoops(wasm) : null;
   if (info === null || loops === null) return original.kernelFunc({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
   const out = wasm.makeOutput(info.outShape, 'float32');
-  const rowBytes = info.inWidth * info.inChannels * 4;
   const [xAt, yAt] = [heapAddress(wasm, x), heapAddress(wasm, out)];
-  const rows = info.batchSize * info.outHeight;
   // Per output row: two rows of x read, half a row of y written.
-  const { ranges, run } = rowPieces(wasm, rows, 1, 2.5 * rowBytes * rows);
-  run(ranges.map(([first, end]) => [{ loops, fn: 'pool', args: [xAt + 2 * first * rowBytes, yAt + (first * rowBytes) / 2, end - first, rowBytes, info.inChannels * 4] }]));
+  overOutputRows(wasm, x.shape, 2.5, loops, 'pool', (first, end, rowBytes) =>
+    [xAt + 2 * first * rowBytes, yAt + (first * rowBytes) / 2, end - first, rowBytes, info.inChannels * 4]);
   return out;
 }
 
