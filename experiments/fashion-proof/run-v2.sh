@@ -6,14 +6,16 @@
 #   experiments/fashion-proof/run-v2.sh replay S    replay the best trial of S's search (100 minutes of training)
 #   experiments/fashion-proof/run-v2.sh baseline    train the hand-designed ARCH with the same recipe and budget
 #   experiments/fashion-proof/run-v2.sh report      each run's best validation reward and test accuracy
-#   experiments/fashion-proof/run-v2.sh hashes S    the architecture hashes of S's search, in order (to compare a
-#                                                   clean clone's prefix with experiments/fashion-proof/v2-hashes/S.txt)
+#   experiments/fashion-proof/run-v2.sh hashes S    the architecture hashes of S's search, in order
+#   experiments/fashion-proof/run-v2.sh record S    keep S's best ARCH and its hashes in v2-records/ (to commit: a
+#                                                   later session replays from it, and compares a clean clone's prefix)
 #
 # Run from the repository root after `npm ci && npm run build`. Results go to runs/fashion-proof-v2.db (not
 # committed); DB=path overrides it. A search's --time-limit counts one run: when it is interrupted, give the next
 # run what is left (SEARCH_BUDGET_S=seconds). Replays need no such care: the same command continues from the last
 # finished epoch, and --time-limit is checked against the training time already spent. Both resume only where the
-# database is still there: a working session whose checkout starts empty runs a search and its replay together.
+# database is still there; where it is gone (a working session's checkout starts empty), `replay S` trains the ARCH
+# that `record S` kept.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NAS=(node dist/src/cli/main.js)
@@ -31,6 +33,18 @@ SEARCH=(search --dataset fashion-mnist --space fashion-v2 --epochs 2 --train-lim
 REPLAY_BUDGET_S=${REPLAY_BUDGET_S:-6000}
 RECIPE=(--dataset fashion-mnist --epochs 60 --time-limit "$REPLAY_BUDGET_S" --augment --tta --label-smoothing 0.1 --db "$DB")
 
+# What a search leaves for later sessions (committed): its best ARCH and its sequence of architecture hashes.
+RECORDS=experiments/fashion-proof/v2-records
+
+experiment_of() {
+  if [[ $1 == shared ]]; then echo v2-shared-retrain; else echo "v2-$1"; fi
+}
+
+hashes_of() {
+  "${NAS[@]}" trials --experiment "$(experiment_of "$1")" --json --db "$DB" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{if(s)for(const t of JSON.parse(s))console.log(t.seq,t.hash)})'
+}
+
 best_of() {
   "${NAS[@]}" best --experiment "$1" --json --db "$DB" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].id))'
 }
@@ -47,8 +61,18 @@ case "${1:-}" in
     ;;
   replay)
     strategy=${2:?reinforce, random or shared}
-    experiment="v2-$strategy"; [[ $strategy == shared ]] && experiment="v2-shared-retrain"
-    "${NAS[@]}" replay "$(best_of "$experiment")" "${RECIPE[@]:2}"
+    if "${NAS[@]}" trials --experiment "$(experiment_of "$strategy")" --db "$DB" >/dev/null 2>&1; then
+      "${NAS[@]}" replay "$(best_of "$(experiment_of "$strategy")")" "${RECIPE[@]:2}"
+    else
+      # The search ran in an earlier working session, whose database is gone: its best ARCH as `record` kept it
+      # (the same recipe; nas train's seed, not the trial's).
+      "${NAS[@]}" train --arch "$RECORDS/best-$strategy.json" "${RECIPE[@]}"
+    fi
+    ;;
+  record)
+    strategy=${2:?reinforce, random or shared}
+    "${NAS[@]}" best --experiment "$(experiment_of "$strategy")" --arch-only --db "$DB" > "$RECORDS/best-$strategy.json"
+    hashes_of "$strategy" > "$RECORDS/hashes-$strategy.txt"
     ;;
   baseline)
     "${NAS[@]}" train --arch experiments/archs/fashion-handmade.json "${RECIPE[@]}"
@@ -57,11 +81,10 @@ case "${1:-}" in
     "${NAS[@]}" experiments --db "$DB"
     ;;
   hashes)
-    "${NAS[@]}" trials --experiment "v2-${2:?reinforce, random or shared}" --json --db "$DB" |
-      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const t of JSON.parse(s))console.log(t.seq,t.hash)})'
+    hashes_of "${2:?reinforce, random or shared}"
     ;;
   *)
-    sed -n '2,11p' "$0"
+    sed -n '2,12p' "$0"
     exit 2
     ;;
 esac
