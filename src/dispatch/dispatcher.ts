@@ -107,9 +107,15 @@ export class QueueDispatcher implements Evaluator {
   private async bind(follower: TrialFollower): Promise<void> {
     const { trialId, attempt } = follower.request;
     const own = jobIdOf(this.exp, trialId, attempt);
-    const previous = await this.redis.hget(keys.jobs(this.exp), String(trialId));
-    if (previous !== null && previous !== own && (await this.adopt(follower, previous))) return;
-    await this.enqueue(follower, own);
+    // Polls leave the follower alone until its job exists: meanwhile they would find none, and queue it again.
+    follower.binding = true;
+    try {
+      const previous = await this.redis.hget(keys.jobs(this.exp), String(trialId));
+      if (previous !== null && previous !== own && (await this.adopt(follower, previous))) return;
+      await this.enqueue(follower, own);
+    } finally {
+      follower.binding = false;
+    }
   }
 
   private async adopt(follower: TrialFollower, jobId: string): Promise<boolean> {
@@ -193,7 +199,7 @@ export class QueueDispatcher implements Evaluator {
     if (this.polling || this.closed) return;
     this.polling = true;
     try {
-      for (const follower of new Set(this.followers.values())) if (!follower.settled) await this.check(follower);
+      for (const follower of new Set(this.followers.values())) if (!follower.settled && !follower.binding) await this.check(follower);
     } catch (error) {
       this.trouble(error);
     } finally {

@@ -17,6 +17,8 @@ export class TrialFollower {
   lastRun: string | null = null;
   /** An epoch came past a gap: the job's epoch log should be replayed (the dispatcher's poll does it). */
   heldBack = false;
+  /** Its job is being looked up or queued (the dispatcher's polls skip it until the job exists). */
+  binding = false;
   readonly outcome: Promise<EvaluationOutcome>;
   private settledWith: EvaluationOutcome | null = null;
   private resolveOutcome!: (outcome: EvaluationOutcome) => void;

@@ -1,13 +1,13 @@
 /**
  * The queue evaluator and the worker engine in one process, on a real redis-server of their own: the round
- * trip, pruning, a duplicate delivery, re-attaching after an orchestrator restart, a result that arrived while
+ * trip, pruning, a job slow to be queued, a duplicate delivery, re-attaching after an orchestrator restart, a result that arrived while
  * no orchestrator was there, Redis restarted without and with its data, a refused job, Ctrl-C on a worker, passwords
  * and `nas workers`' records. The fake evaluator trains (deterministic, milliseconds).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
-import { checkReachable, QueueError } from '../../src/dispatch/connection.js';
+import { checkReachable, connect, QueueError } from '../../src/dispatch/connection.js';
 import { jobIdOf, PREFIX, QUEUE_NAME } from '../../src/dispatch/keys.js';
 import { listWorkers } from '../../src/dispatch/registry.js';
 import { createFakeEvaluator } from '../../src/evaluation/fake.js';
@@ -38,6 +38,25 @@ test('a trial goes through the queue and back: the same outcome and epochs as in
     assert.deepEqual(remote.epochs.map((e) => e.valAcc), local.epochs.map((e) => e.valAcc));
     assert.deepEqual(orchestrator.notices, []);
   } finally {
+    await worker.handBack();
+    await orchestrator.close();
+  }
+});
+
+test('a poll while a trial\'s job is still being queued does not take the job for lost', async () => {
+  const admin = connect(redis.url, 'test-admin');
+  const orchestrator = dispatcher(redis.url, 'slow-to-queue');
+  const worker = fakeWorker(redis.url, 'w1');
+  try {
+    assert.equal((await orchestrator.evaluate(trialRequest(1, { epochs: 2 }), recordingHooks())).status, 'completed');
+    // Writes wait 600 ms, reads do not: the next job is queued that late, while polls every 100 ms look it up.
+    await admin.call('CLIENT', 'PAUSE', '600', 'WRITE');
+    const outcome = await orchestrator.evaluate(trialRequest(2, { epochs: 2 }), recordingHooks());
+    assert.equal(outcome.status, 'completed');
+    assert.deepEqual(orchestrator.notices, []);
+    assert.deepEqual(worker.evaluations.map((request) => request.trialId), [1, 2]);
+  } finally {
+    admin.disconnect();
     await worker.handBack();
     await orchestrator.close();
   }
