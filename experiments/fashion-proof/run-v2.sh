@@ -61,8 +61,8 @@ case "${1:-}" in
     ;;
   replay)
     strategy=${2:?reinforce, random or shared}
-    if "${NAS[@]}" trials --experiment "$(experiment_of "$strategy")" --db "$DB" >/dev/null 2>&1; then
-      "${NAS[@]}" replay "$(best_of "$(experiment_of "$strategy")")" "${RECIPE[@]:2}"
+    if best=$(best_of "$(experiment_of "$strategy")" 2>/dev/null); then
+      "${NAS[@]}" replay "$best" "${RECIPE[@]:2}"
     else
       # The search ran in an earlier working session, whose database is gone: its best ARCH as `record` kept it
       # (the same recipe; nas train's seed, not the trial's).
