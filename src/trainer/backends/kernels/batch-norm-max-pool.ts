@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs } from './compose.js';
-import { batchStatistics, channelsOf, GRADIENT_SUMS, inputGradientCoefficients, type Attrs, type InputGradientInputs } from './batch-norm.js';
+import { batchStatistics, GRADIENT_SUMS, inputGradientCoefficients, type Attrs, type InputGradientInputs } from './batch-norm.js';
 import { batchNormPoolLoops } from './batch-norm-max-pool-simd.js';
 import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
 import { overOutputRows } from './max-pool-simd.js';
@@ -50,9 +50,7 @@ function batchNormMaxPoolKernel({ inputs, backend, attrs }: KernelArgs): tf.Tens
   const flip = flips(wasm.typedArrayFromHeap(scale) as Float32Array);
   withVectors(wasm, [slope, intercept, flip], ([slopeAt, interceptAt, flipAt]) => {
     const [xAt, yAt, selAt] = [heapAddress(wasm, x), heapAddress(wasm, outputs[0]), heapAddress(wasm, outputs[3])];
-    // Per output row: two rows of x read, two half rows written.
-    overOutputRows(wasm, x.shape, 3, batchNormPoolLoops(wasm)!, 'normalisePool', (first, end, rowBytes) =>
-      [xAt + 2 * first * rowBytes, yAt + (first * rowBytes) / 2, selAt + (first * rowBytes) / 2, end - first, rowBytes, 4 * c, slopeAt, interceptAt, flipAt]);
+    overOutputRows(wasm, x.shape, batchNormPoolLoops(wasm)!, 'normalisePool', [[xAt, 2], [yAt, 0.5], [selAt, 0.5]], [slopeAt, interceptAt, flipAt]);
   });
   return outputs;
 }
@@ -67,9 +65,7 @@ function pooledInputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.T
   const flip = flips(wasm.typedArrayFromHeap(named.scale) as Float32Array);
   withVectors(wasm, [a, b, k, flip], ([aAt, bAt, kAt, flipAt]) => {
     const [xAt, dyAt, dxAt] = [heapAddress(wasm, x), heapAddress(wasm, dy), heapAddress(wasm, out)];
-    // Per output row: two rows of x read and of dx written, half a row of dy read.
-    overOutputRows(wasm, x.shape, 4.5, batchNormPoolLoops(wasm)!, 'pooledGradient', (first, end, rowBytes) =>
-      [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, 4 * channelsOf(x), aAt, bAt, kAt, flipAt]);
+    overOutputRows(wasm, x.shape, batchNormPoolLoops(wasm)!, 'pooledGradient', [[xAt, 2], [dyAt, 0.5], [dxAt, 2]], [aAt, bAt, kAt, flipAt]);
   });
   return out;
 }

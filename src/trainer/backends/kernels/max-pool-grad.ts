@@ -30,9 +30,7 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
   const loops = tilesTwoByTwo(info) && info.inChannels % 4 === 0 ? maxPoolLoops(wasm) : null;
   if (loops !== null) {
     const [xAt, dyAt, dxAt] = [heapAddress(wasm, input), heapAddress(wasm, dy), heapAddress(wasm, out)];
-    // Per output row: two rows of x and dx, half a row of dy.
-    overOutputRows(wasm, input.shape, 4.5, loops, 'gradient', (first, end, rowBytes) =>
-      [xAt + 2 * first * rowBytes, dyAt + (first * rowBytes) / 2, dxAt + 2 * first * rowBytes, end - first, rowBytes, info.inChannels * 4]);
+    overOutputRows(wasm, input.shape, loops, 'gradient', [[xAt, 2], [dyAt, 0.5], [dxAt, 2]]);
     return out;
   }
   // Views only after the allocation above: growing the heap detaches earlier ones.

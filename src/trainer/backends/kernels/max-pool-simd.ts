@@ -87,17 +87,25 @@ const GRADIENT = overTiles({
   local.get at local.get d local.get g0 local.get later v128.andnot v128.and v128.store
   local.get dy i32.const 16 i32.add local.set dy`);
 
+/** A buffer an overTiles loop walks: its heap address, and how many rows of x [N, H, W, C] it spans per output row. */
+export type RowBuffer = readonly [address: number, rowsPerOutputRow: 2 | 0.5];
+
 /**
- * Runs `fn` (an overTiles loop) over the output rows of x [N, H, W, C], split over the kernel pool's threads:
- * `args(first, end, rowBytes)` gives the call for output rows [first, end), and `bytesPerRow` the bytes the pass
- * touches per output row, in rows of x (whether threads pay).
+ * Runs `fn` (an overTiles loop) over the output rows of x [N, H, W, C], split over the kernel pool's threads. Each
+ * piece's call gets `buffers` advanced to its first output row, then its row count, x's row bytes and channel bytes,
+ * then `extra`. The buffers' rows per output row add up to the bytes the pass touches (whether threads pay).
  */
-export function overOutputRows(wasm: BackendWasm, x: readonly number[], bytesPerRow: number, loops: object, fn: string, args: (first: number, end: number, rowBytes: number) => number[]): void {
+export function overOutputRows(wasm: BackendWasm, x: readonly number[], loops: object, fn: string, buffers: readonly RowBuffer[], extra: readonly number[] = []): void {
   const [n, h, w, c] = x;
   const rows = n * (h / 2);
   const rowBytes = w * c * 4;
-  const { ranges, run } = rowPieces(wasm, rows, 1, bytesPerRow * rowBytes * rows);
-  run(ranges.map(([first, end]) => [{ loops, fn, args: args(first, end, rowBytes) }]));
+  const rowsTouched = buffers.reduce((sum, [, rowsPerOutputRow]) => sum + rowsPerOutputRow, 0);
+  const { ranges, run } = rowPieces(wasm, rows, 1, rowsTouched * rowBytes * rows);
+  run(ranges.map(([first, end]) => [{
+    loops,
+    fn,
+    args: [...buffers.map(([address, rowsPerOutputRow]) => address + rowsPerOutputRow * first * rowBytes), end - first, rowBytes, c * 4, ...extra],
+  }]));
 }
 
 export interface MaxPoolLoops {

@@ -27,9 +27,7 @@ function maxPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, 
   if (info === null || loops === null) return original.kernelFunc({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
   const out = wasm.makeOutput(info.outShape, 'float32');
   const [xAt, yAt] = [heapAddress(wasm, x), heapAddress(wasm, out)];
-  // Per output row: two rows of x read, half a row of y written.
-  overOutputRows(wasm, x.shape, 2.5, loops, 'pool', (first, end, rowBytes) =>
-    [xAt + 2 * first * rowBytes, yAt + (first * rowBytes) / 2, end - first, rowBytes, info.inChannels * 4]);
+  overOutputRows(wasm, x.shape, loops, 'pool', [[xAt, 2], [yAt, 0.5]]);
   return out;
 }
 
