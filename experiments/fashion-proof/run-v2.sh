@@ -6,7 +6,8 @@
 #   experiments/fashion-proof/run-v2.sh replay S    replay the best trial of S's search (100 minutes of training)
 #   experiments/fashion-proof/run-v2.sh baseline    train the hand-designed ARCH with the same recipe and budget
 #   experiments/fashion-proof/run-v2.sh report      each run's best validation reward and test accuracy
-#   experiments/fashion-proof/run-v2.sh hashes S    the architecture hashes of S's search, in order
+#   experiments/fashion-proof/run-v2.sh hashes S    the architecture hashes of S's proposals, in order (S=retrain:
+#                                                   those the shared-weight search trained from scratch)
 #   experiments/fashion-proof/run-v2.sh record S    keep S's best ARCH and its hashes in v2-records/ (to commit: a
 #                                                   later session replays from it, and compares a clean clone's prefix)
 #
@@ -40,8 +41,11 @@ experiment_of() {
   if [[ $1 == shared ]]; then echo v2-shared-retrain; else echo "v2-$1"; fi
 }
 
+# The search's own sequence of proposals; for shared, the retrained architectures are a second experiment (retrain).
 hashes_of() {
-  "${NAS[@]}" trials --experiment "$(experiment_of "$1")" --json --db "$DB" |
+  local experiment="v2-$1"
+  [[ $1 == retrain ]] && experiment=v2-shared-retrain
+  "${NAS[@]}" trials --experiment "$experiment" --json --db "$DB" |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{if(s)for(const t of JSON.parse(s))console.log(t.seq,t.hash)})'
 }
 
@@ -73,6 +77,7 @@ case "${1:-}" in
     strategy=${2:?reinforce, random or shared}
     "${NAS[@]}" best --experiment "$(experiment_of "$strategy")" --arch-only --db "$DB" > "$RECORDS/best-$strategy.json"
     hashes_of "$strategy" > "$RECORDS/hashes-$strategy.txt"
+    if [[ $strategy == shared ]]; then hashes_of retrain > "$RECORDS/hashes-shared-retrain.txt"; fi
     ;;
   baseline)
     "${NAS[@]}" train --arch experiments/archs/fashion-handmade.json "${RECIPE[@]}"
@@ -81,7 +86,7 @@ case "${1:-}" in
     "${NAS[@]}" experiments --db "$DB"
     ;;
   hashes)
-    hashes_of "${2:?reinforce, random or shared}"
+    hashes_of "${2:?reinforce, random, shared or retrain}"
     ;;
   *)
     sed -n '2,12p' "$0"
