@@ -1,8 +1,8 @@
 /**
  * The queue evaluator and the worker engine in one process, on a real redis-server of their own: the round
- * trip, pruning, a job slow to be queued, a duplicate delivery, re-attaching after an orchestrator restart, a result that arrived while
- * no orchestrator was there, Redis restarted without and with its data, a refused job, Ctrl-C on a worker, passwords
- * and `nas workers`' records. The fake evaluator trains (deterministic, milliseconds).
+ * trip, pruning, a job slow to be queued, a duplicate delivery, re-attaching after an orchestrator restart, a
+ * result that arrived while no orchestrator was there, Redis restarted without and with its data, a refused job,
+ * Ctrl-C on a worker, passwords and `nas workers`' records. The fake evaluator trains (deterministic, milliseconds).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
