@@ -44,7 +44,7 @@ experiment_of() {
 # The search's own sequence of proposals; for shared, the retrained architectures are a second experiment (retrain).
 hashes_of() {
   local experiment="v2-$1"
-  [[ $1 == retrain ]] && experiment=v2-shared-retrain
+  [[ $1 == retrain ]] && experiment=$(experiment_of shared)
   "${NAS[@]}" trials --experiment "$experiment" --json --db "$DB" |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{if(s)for(const t of JSON.parse(s))console.log(t.seq,t.hash)})'
 }
