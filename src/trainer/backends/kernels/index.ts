@@ -11,7 +11,7 @@ import { conv2dOverride } from './conv2d-forward.js';
 // Importing it registers dropout's kernel on wasm and cpu (both backends draw the same masks) and its gradient.
 import { DROPOUT_KERNEL } from './dropout.js';
 import { fusedMatMulOverride } from './fused-mat-mul.js';
-import { identityOverride } from './identity.js';
+import { castOverride, identityOverride } from './identity.js';
 import { maxPoolOverride } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanOverride } from './mean.js';
@@ -31,6 +31,7 @@ const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> 
   FusedConv2D: conv2dOverride,
   _FusedMatMul: fusedMatMulOverride,
   Identity: identityOverride,
+  Cast: castOverride,
   Sum: sumOverride,
   Mean: meanOverride,
   Tile: tileOverride,
