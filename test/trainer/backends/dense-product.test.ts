@@ -38,6 +38,11 @@ describe('dense products by SIMD loops match cpu', () => {
     });
   }
 
+  it('a classifier\'s weight gradient xᵀ dy with 10 columns and a multiple of 8 inputs, as (dyᵀ x)ᵀ: 64x704ᵀ by 64x10', async () => {
+    const swapped = (kernels: string[]) => kernels.includes('BatchMatMul/Transpose') && !kernels.includes('BatchMatMul/BatchMatMul');
+    await assertMatchesCpu([randomInput([64, 704], 9), randomInput([64, 10], 10)], (a, b) => [tf.matMul(a, b, true, false)], swapped);
+  });
+
   it('leaves untransposed products of more than 128 rows to the package', async () => {
     const packageProduct = (kernels: string[]) => kernels.includes('BatchMatMul/BatchMatMul');
     await assertMatchesCpu([randomInput([130, 40], 3), randomInput([40, 16], 4)], (a, b) => [tf.matMul(a, b)], packageProduct);

@@ -45,7 +45,10 @@ function batchMatMul(inputs: Record<'a' | 'b', tf.TensorInfo>, backend: tf.Kerne
 function singleProduct(k: KernelComposer, multiply: Multiply, a: tf.TensorInfo, b: tf.TensorInfo, attrs: Attrs): tf.TensorInfo {
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   if (!attrs.transposeB) {
-    const dense = denseProduct(k.backend, k.reshape(a, [1, ...a.shape.slice(-2)]), k.reshape(b, [1, ...b.shape.slice(-2)]), attrs.transposeA);
+    const [a3, b3] = [k.reshape(a, [1, ...a.shape.slice(-2)]), k.reshape(b, [1, ...b.shape.slice(-2)])];
+    const narrow = attrs.transposeA ? narrowWeightGradient(k, a3, b3) : null;
+    if (narrow !== null) return k.reshape(narrow, [...outer, ...narrow.shape.slice(1)]);
+    const dense = denseProduct(k.backend, a3, b3, attrs.transposeA);
     if (dense !== null) return k.reshape(k.adopt(dense), [...outer, ...dense.shape.slice(1)]);
   }
   const a3 = asBatchOfMatrices(k, a, 1, attrs.transposeA);
@@ -61,6 +64,19 @@ function singleProduct(k: KernelComposer, multiply: Multiply, a: tf.TensorInfo, 
   }
   const b3 = asBatchOfMatrices(k, b, 1, attrs.transposeB);
   return k.reshape(blockedProduct(k, multiply, a3, b3), [...outer, m, b3.shape[2]]);
+}
+
+/**
+ * aᵀ b for a [1, K, M] and a b [1, K, N] of few columns that are not a multiple of 8 (a classifier's weight
+ * gradient xᵀ dy, dy [batch, 10]) as (bᵀ a)ᵀ: the loops take 8 columns at a time, so 10 columns cost 16, where
+ * the swapped product's columns are a's M (a multiple of 8) and its [N, M] result is cheap to transpose. Null
+ * where that does not apply.
+ */
+function narrowWeightGradient(k: KernelComposer, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | null {
+  const [m, n] = [a.shape[2], b.shape[2]];
+  if (n % 8 === 0 || m % 8 !== 0 || m < 8 * n) return null;
+  const swapped = denseProduct(k.backend, b, a, true);
+  return swapped === null ? null : k.transpose(k.adopt(swapped), [0, 2, 1]);
 }
 
 function batchSize(t: tf.TensorInfo): number {
