@@ -11,7 +11,9 @@ import { selectBackend } from '../../src/trainer/backends/index.js';
 import { loadPanel } from './panel-nets.js';
 import { bestStepMs, trainingStep } from './training-step.js';
 
-const { values: options } = parseArgs({ options: { nets: { type: 'string', default: 'p4,p1,p3' }, threads: { type: 'string', default: '2' } } });
+const { values: options } = parseArgs({
+  options: { nets: { type: 'string', default: 'p4,p1,p3' }, threads: { type: 'string', default: '2' } },
+});
 await selectBackend('wasm', { threads: Number(options.threads) });
 const sharing = tf.getKernel('Cast', 'wasm')!;
 const copying: tf.KernelConfig = {
@@ -41,5 +43,6 @@ for (const net of loadPanel(options.nets.split(','))) {
       best[i] = bestStepMs(step, steps, best[i]);
     }
   }
-  console.log(`${net.name}, ${options.threads} threads: copying ${best[0].toFixed(2)} ms, sharing ${best[1].toFixed(2)} ms a step, speedup ${(best[0] / best[1]).toFixed(3)}`);
+  const [copied, shared] = best.map((ms) => ms.toFixed(2));
+  console.log(`${net.name}, ${options.threads} threads: copying ${copied} ms, sharing ${shared} ms a step, speedup ${(best[0] / best[1]).toFixed(3)}`);
 }

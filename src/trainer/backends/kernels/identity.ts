@@ -17,11 +17,14 @@ function identity(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend,
   return shared(x, backend);
 }
 
-function cast(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: { dtype: tf.DataType }, original: tf.KernelConfig): tf.TensorInfo {
+function cast(
+  inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: { dtype: tf.DataType }, original: tf.KernelConfig,
+): tf.TensorInfo {
   const { x } = inputs;
   if (x.dtype === attrs.dtype && x.dtype !== 'string') return shared(x, backend);
   if (attrs.dtype === 'bool' && x.dtype !== 'string') return nonZero(x, backend as unknown as BackendWasm);
-  return original.kernelFunc({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+  const originalAttrs = attrs as unknown as tf.NamedAttrMap;
+  return original.kernelFunc({ inputs, backend, attrs: originalAttrs }) as tf.TensorInfo;
 }
 
 /** A cast to bool is x != 0, as on cpu; the package's kernel copies the values into bytes (3 -> 3, -2 -> 254). */
