@@ -17,6 +17,7 @@
  *     --archs 40          architectures drawn (distinct by the space's canonical hash)
  *     --train-limit 8000  stand-alone proxy's training images     --val-limit 6000  validation images (both sides)
  *     --epochs 2  --batch 64  --lr 0.001  --calibration 512  --threads 2 (wasm)  --resamples 2000
+ *     --schedule constant the stand-alone proxy's learning rate: constant (a search's), or cosine (to 0 over its epochs)
  *     --out PREFIX        files' prefix (default runs/shared-ranking-s<seed>-steps<steps>-archs<n>-t<train>-v<val>)
  *     --report-only       train nothing stand-alone: report what PREFIX.standalone.jsonl holds so far (a partial table)
  *   Smoke (a minute or two): --steps 20 --archs 4 --train-limit 500 --val-limit 500 --epochs 1
@@ -67,6 +68,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string', default: '2' },
     batch: { type: 'string', default: '64' },
     lr: { type: 'string', default: '0.001' },
+    schedule: { type: 'string', default: 'constant' },
     calibration: { type: 'string', default: '512' },
     threads: { type: 'string', default: '2' },
     resamples: { type: 'string', default: '2000' },
@@ -103,6 +105,8 @@ const opts = {
   sharing: parseSharing(args.sharing!),
 };
 if (!(opts.learningRate > 0)) throw new Error(`--lr must be positive, not ${args.lr}`);
+if (args.schedule !== 'constant' && args.schedule !== 'cosine') throw new Error(`--schedule must be constant or cosine, not ${args.schedule}`);
+const schedule = args.schedule;
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -120,8 +124,9 @@ interface Drawn {
 async function main(): Promise<void> {
   const sharingName = args.sharing === 'plain' ? '' : `-${args.sharing!.replaceAll('+', '-')}`;
   const prefix = args.out ?? `runs/shared-ranking-s${opts.seed}-steps${opts.steps}-archs${opts.archs}-t${opts.trainLimit}-v${opts.valLimit}${sharingName}`;
-  const files = new BenchFiles(prefix, args.out ?? `runs/shared-ranking-s${opts.seed}-archs${opts.archs}-t${opts.trainLimit}-v${opts.valLimit}`);
-  log(`shared-ranking: ${JSON.stringify(opts)}; files ${prefix}.*`);
+  const scheduleName = schedule === 'constant' ? '' : `-${schedule}`;
+  const files = new BenchFiles(prefix, args.out ?? `runs/shared-ranking-s${opts.seed}-archs${opts.archs}-t${opts.trainLimit}-v${opts.valLimit}${scheduleName}`);
+  log(`shared-ranking: ${JSON.stringify({ ...opts, schedule })}; files ${prefix}.*`);
   const backend = await selectBackend('wasm', { threads: opts.threads });
   await backend.tf.ready();
   log(`backend ${backend.name} (${backend.notes.join('; ') || 'no notes'}), ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores`);
@@ -175,7 +180,7 @@ async function main(): Promise<void> {
   session.dispose();
 
   // Stand-alone proxies, one at a time, repeat by repeat, the finished ones skipped.
-  const proxy: ProxySettings = { ...opts, valFraction: VAL_FRACTION };
+  const proxy: ProxySettings = { ...opts, schedule, valFraction: VAL_FRACTION };
   const standalone: Map<string, StandaloneRow>[] = [];
   for (let repeat = 0; repeat < opts.proxySeeds; repeat++) {
     const done = files.readStandalone(repeat);

@@ -14,6 +14,7 @@ export interface ProxySettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  schedule: 'constant' | 'cosine';
 }
 
 /** Trial numbers of repeat R start here, so that no repeat reuses another's trial seeds. */
@@ -38,7 +39,7 @@ export async function trainStandalone(
       dataset: 'fashion-mnist', valFraction: settings.valFraction, trainLimit: settings.trainLimit, valLimit: settings.valLimit,
       splitSeed: settings.seed, useTestSet: false,
     },
-    hyper: searchHyperParams({ batchSize: settings.batchSize, learningRate: settings.learningRate, optimizer: 'adam' }, { budget: { epochs: settings.epochs }, seed }),
+    hyper: searchHyperParams({ batchSize: settings.batchSize, learningRate: settings.learningRate, optimizer: 'adam', schedule: settings.schedule }, { budget: { epochs: settings.epochs }, seed }),
   };
   const result = await runTrainJob(job, { dataset, backend: 'wasm' });
   const last = result.history[result.history.length - 1];

@@ -15,6 +15,8 @@ export interface TrainingSettings {
   batchSize: number;
   learningRate: number;
   optimizer: 'adam' | 'sgd';
+  /** Each trial's learning rate over its epochs; constant where not given (experiments from before the option). */
+  schedule?: HyperParams['schedule'];
 }
 
 /** Scores a layer ARCH by training it from scratch in the trainer's worker pool. */
@@ -44,14 +46,14 @@ export function trialSeed(searchSeed: number, seq: number): number {
   return (searchSeed * 7919 + seq) % 2147483647;
 }
 
-/** A search trial's hyperparameters: the experiment's optimiser, a constant rate, the trial's own seed. */
-export function searchHyperParams(settings: Pick<TrainingSettings, 'batchSize' | 'learningRate' | 'optimizer'>, request: Pick<EvaluationRequest, 'budget' | 'seed'>): HyperParams {
+/** A search trial's hyperparameters: the experiment's optimiser and rate schedule (constant unless set), the trial's own seed. */
+export function searchHyperParams(settings: Pick<TrainingSettings, 'batchSize' | 'learningRate' | 'optimizer' | 'schedule'>, request: Pick<EvaluationRequest, 'budget' | 'seed'>): HyperParams {
   return {
     epochs: request.budget.epochs,
     batchSize: settings.batchSize,
     learningRate: settings.learningRate,
     optimizer: settings.optimizer,
-    schedule: 'constant',
+    schedule: settings.schedule ?? 'constant',
     labelSmoothing: 0,
     weightDecay: 0,
     earlyStoppingPatience: 0,
