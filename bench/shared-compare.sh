@@ -11,7 +11,7 @@ set -u
 cd "$(dirname "$0")/.."
 mkdir -p runs
 BUDGET=${BUDGET:-2700}
-PROXY=(--dataset fashion-mnist --epochs 2 --train-limit 8000 --val-limit 6000 --seed 1 --trials 20000 --time-limit "$BUDGET")
+PROXY=(--dataset fashion-mnist --epochs 2 --train-limit 8000 --val-limit 6000 --seed 1 --schedule constant --trials 20000 --time-limit "$BUDGET")
 declare -A ARGS=(
   [a]="--space fashion-oneshot --strategy reinforce"
   [b]="--space fashion-oneshot --strategy reinforce --evaluator shared"

@@ -28,6 +28,7 @@ export function createEvaluator(config: SearchConfig, problem: ProblemSpec, pool
       batchSize: config.batchSize,
       learningRate: config.learningRate,
       optimizer: config.optimizer,
+      schedule: config.schedule,
     },
     pool,
   );
@@ -68,6 +69,7 @@ function queueEvaluator(config: SearchConfig, queue: QueueTarget): Evaluator {
       batchSize: config.batchSize,
       learningRate: config.learningRate,
       optimizer: config.optimizer,
+      schedule: config.schedule,
     },
     onNotice: queue.onNotice ?? ((message) => void process.stderr.write(`nas: queue: ${message}\n`)),
   });

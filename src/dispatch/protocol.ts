@@ -18,6 +18,8 @@ export interface JobTraining {
   batchSize: number;
   learningRate: number;
   optimizer: 'adam' | 'sgd';
+  /** Absent in the jobs of an orchestrator from before the option: constant. */
+  schedule?: 'constant' | 'cosine';
 }
 
 /** BullMQ job data: one attempt of one trial. */

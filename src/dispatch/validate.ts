@@ -90,6 +90,7 @@ function checkTraining(fields: Record<string, unknown>): ValidJob['training'] {
     optimizer: choiceOf(['adam', 'sgd'] as const)('training.optimizer', fields.optimizer),
   };
   if (fields.labelMode !== undefined && fields.labelMode !== null) training.labelMode = printableName('training.labelMode', fields.labelMode);
+  if (fields.schedule !== undefined && fields.schedule !== null) training.schedule = choiceOf(['constant', 'cosine'] as const)('training.schedule', fields.schedule);
   return training;
 }
 

@@ -83,7 +83,7 @@ test('--controller-options: a JSON object of strategy options, checked before an
   assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', controllerOptions: '{"learningRate": -1}' }), /^ConfigError: option 'learningRate' of strategy 'reinforce' must be a positive number, not -1$/);
 });
 
-test('the defaults of a new experiment are those nas search has always had, under the stored keys of old databases', () => {
+test('the defaults of a new experiment, under the stored keys of old databases (and the keys added since)', () => {
   assert.deepEqual(SEARCH_DEFAULTS, {
     strategy: 'reinforce',
     trials: 50,
@@ -93,6 +93,7 @@ test('the defaults of a new experiment are those nas search has always had, unde
     batchSize: 64,
     learningRate: 0.001,
     optimizer: 'adam',
+    schedule: 'cosine',
     objective: 'accuracy',
     paramTarget: 1_000_000,
     costWeight: -0.07,
@@ -124,6 +125,7 @@ const STORED_KEYS = [
   'valLimit', 'valFraction', 'batchSize', 'learningRate', 'optimizer', 'objective', 'paramTarget', 'costWeight', 'maxParams', 'maxMacs',
   'prune', 'pruneMinTrials', 'failureReward', 'maxConsecutiveFailures', 'backend', 'halvingEta', 'halvingMinEpochs',
   'evaluator', 'sharedSteps', 'sharedWarmup', 'sharedScoreImages', 'retrainTop', 'sharedTimeShare', 'sharedTuneSteps', 'sharedRule',
+  'schedule',
 ];
 
 test('a config stored before --evaluator existed resumes as a search that trains every trial', () => {
@@ -141,6 +143,16 @@ test('a shared-weight config stored before --shared-tune-steps existed resumes w
   assert.equal(resumed.sharedTuneSteps, 0);
   assert.deepEqual(configDifferences(older as SearchConfig, resumed), []);
   assert.deepEqual(configDifferences(older as SearchConfig, { ...resumed, sharedTuneSteps: 50 }), ['sharedTuneSteps: 0 -> 50']);
+});
+
+test('a config stored before --schedule existed resumes with the constant rate its trials had; a new one decays it', () => {
+  const { schedule, ...older } = resolveSearchConfig({ dataset: 'synthetic' });
+  assert.equal(schedule, 'cosine');
+  const resumed = resolveSearchConfig({}, older as SearchConfig);
+  assert.equal(resumed.schedule, 'constant');
+  assert.deepEqual(configDifferences(older as SearchConfig, resumed), []);
+  assert.equal(resolveSearchConfig({ dataset: 'synthetic', schedule: 'constant' }).schedule, 'constant');
+  assert.throws(() => resolveSearchConfig({ dataset: 'synthetic', schedule: 'linear' }), /--schedule must be one of cosine, constant/);
 });
 
 test('a config stored before --prune halving existed resumes: its missing settings are their defaults, not changes', () => {

@@ -47,6 +47,8 @@ test('a worker validates every job before building anything: the ARCH through sr
   assert.equal(job.id, '0123456789abcdef-t3-a1');
   assert.equal(job.arch.at(-1)?.type, 'T', 'the ARCH is normalised as nas arch check does');
   assert.deepEqual(job.problem, { input: [16, 16, 1], classes: 4 });
+  assert.equal(job.training.schedule, undefined, "an older orchestrator's job has no schedule: constant");
+  assert.equal(validateJob({ ...goodJob(), training: { ...goodJob().training, schedule: 'cosine' } }).training.schedule, 'cosine');
   const refusals: [string, (job: Record<string, unknown>) => void, RegExp][] = [
     ['not an object', (j) => (j.training = 'rm -rf /'), /training must be an object/],
     ['code in the ARCH', (j) => (j.arch = [{ type: 'C', num_output: 4, kernel_size: 3, toString: 'process.exit()' }]), /toString|field/],
@@ -54,6 +56,7 @@ test('a worker validates every job before building anything: the ARCH through sr
     ['a layer too big for the images', (j) => (j.arch = [{ type: 'C', num_output: 4, kernel_size: 64, padding: 'valid' }]), /layer 0|output|kernel/],
     ['a tensor over the limit', (j) => (j.arch = [{ type: 'FC', num_output: 2 ** 21 }]), /values|tensor|2\^28|268/],
     ['an unknown dataset', (j) => ((j.training as Record<string, unknown>).dataset = '/etc/passwd'), /training.dataset/],
+    ['an unknown schedule', (j) => ((j.training as Record<string, unknown>).schedule = 'warm restarts'), /training.schedule/],
     ['epochs past the bound', (j) => ((j.budget as Record<string, unknown>).epochs = 1e9), /budget.epochs/],
     ['a negative seed', (j) => (j.seed = -1), /seed/],
     ['another protocol', (j) => (j.v = 99), /protocol version 99/],

@@ -35,6 +35,13 @@ test('a request becomes a trainer job: its budget, its seed, the experiment data
   assert.deepEqual(outcome, { status: 'completed', worker: 'w0', metrics: { valAcc: 0.5, valLoss: 1.2, trainAcc: 0.6, params: 1234, epochsRun: 2, backend: 'cpu' } });
 });
 
+test("the experiment's schedule reaches every job; settings without one train at a constant rate", async () => {
+  const trainer = pool(async () => trained());
+  await createTrainingEvaluator({ ...SETTINGS, schedule: 'cosine' }, trainer).evaluate(request());
+  await createTrainingEvaluator({ ...SETTINGS, schedule: 'constant' }, trainer).evaluate(request());
+  assert.deepEqual(trainer.jobs.map((job) => job.hyper.schedule), ['cosine', 'constant']);
+});
+
 test('epoch reports and pruning verdicts pass through to the trainer', async () => {
   const trainer = pool(async (_job, hooks) => {
     const verdict = await hooks.onEpoch?.({ epoch: 1, trainLoss: 1, trainAcc: 0.3, valLoss: 1, valAcc: 0.3, seconds: 0.1 });

@@ -18,6 +18,7 @@ export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'c
 export type Objective = 'accuracy' | 'cost';
 export type PruneMode = 'median' | 'halving' | 'none';
 export type OptimizerName = 'adam' | 'sgd';
+export type ScheduleName = 'constant' | 'cosine';
 /** 'retrain' marks the experiment that a shared-weight search creates for its phase 2; users choose train or shared. */
 export type EvaluatorName = 'train' | 'shared' | 'retrain';
 
@@ -25,6 +26,7 @@ export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tens
 export const OBJECTIVES: readonly Objective[] = ['accuracy', 'cost'];
 export const PRUNE_MODES: readonly PruneMode[] = ['median', 'halving', 'none'];
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
+export const SCHEDULES: readonly ScheduleName[] = ['cosine', 'constant'];
 export const EVALUATORS: readonly EvaluatorName[] = ['train', 'shared', 'retrain'];
 
 /**
@@ -56,6 +58,8 @@ export interface SearchConfig {
   batchSize: number;
   learningRate: number;
   optimizer: OptimizerName;
+  /** Each trial's learning rate over its epochs (configs stored before the option have none: constant). */
+  schedule: ScheduleName;
   objective: Objective;
   paramTarget: number;
   costWeight: number;

@@ -27,7 +27,7 @@ import {
 import { queueUrl } from '../../dispatch/url.js';
 import { SHARING_RULE_NAMES } from '../../evaluation/shared/sharing-rules.js';
 import { OPTION_BOUNDS as MAX } from './bounds.js';
-import { BACKENDS, EVALUATORS, OBJECTIVES, OPTIMIZERS, PRUNE_MODES } from './config.js';
+import { BACKENDS, EVALUATORS, OBJECTIVES, OPTIMIZERS, PRUNE_MODES, SCHEDULES } from './config.js';
 import { DEFAULT_SPACES } from './default-spaces.js';
 import type { OptionSpec } from './spec.js';
 
@@ -62,6 +62,8 @@ export const SEARCH_OPTIONS = [
     help: 'Learning rate' },
   { flag: 'optimizer', key: 'optimizer', type: 'string', scope: 'experiment', default: 'adam', check: choiceOf(OPTIMIZERS),
     help: OPTIMIZERS.join(', ') },
+  { flag: 'schedule', key: 'schedule', type: 'string', scope: 'experiment', default: 'cosine', absentMeans: 'constant', check: choiceOf(SCHEDULES),
+    help: "Each trial's learning rate: cosine (from --lr down to 0 over the trial's --epochs) or constant. Cosine ranks architectures with less noise between trial seeds (BENCHMARKS.md \"A trial's learning-rate schedule\")" },
   { flag: 'concurrency', key: 'concurrency', type: 'number', scope: 'run', special: true, default: 1, check: positiveIntegerUpTo(MAX.concurrency),
     help: 'Trials trained at once, each in its own worker process; capped at the cores (CPU) or the GPUs given, with a warning' },
   { flag: 'threads', key: 'threads', type: 'number', scope: 'run', special: true, default: { text: 'the cores divided among the --concurrency workers' }, check: positiveIntegerUpTo(MAX.threads),
