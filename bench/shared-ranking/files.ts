@@ -71,14 +71,18 @@ export class BenchFiles {
     writeAtomic(`${this.prefix}.train.json`, JSON.stringify(progress));
   }
 
-  /** The scores made after `steps` supernet steps and `tuneSteps` steps along each path alone (0 when absent). */
-  readSharedScores(steps: number, tuneSteps: number): SharedScoreRow[] | undefined {
-    const saved = readJson<{ supernetSteps: number; tuneSteps?: number; rows: SharedScoreRow[] }>(`${this.prefix}.shared.json`);
-    return saved && saved.supernetSteps === steps && (saved.tuneSteps ?? 0) === tuneSteps ? saved.rows : undefined;
+  /**
+   * The scores made after `steps` supernet steps and `tuneSteps` steps along each path alone (0 when absent), at the
+   * tuning's rate schedule (constant when absent).
+   */
+  readSharedScores(steps: number, tuneSteps: number, tuneSchedule: string): SharedScoreRow[] | undefined {
+    const saved = readJson<{ supernetSteps: number; tuneSteps?: number; tuneSchedule?: string; rows: SharedScoreRow[] }>(`${this.prefix}.shared.json`);
+    const same = saved && saved.supernetSteps === steps && (saved.tuneSteps ?? 0) === tuneSteps && (saved.tuneSchedule ?? 'constant') === tuneSchedule;
+    return same ? saved.rows : undefined;
   }
 
-  writeSharedScores(steps: number, tuneSteps: number, rows: SharedScoreRow[]): void {
-    writeAtomic(`${this.prefix}.shared.json`, JSON.stringify({ supernetSteps: steps, tuneSteps, rows }, null, 1));
+  writeSharedScores(steps: number, tuneSteps: number, tuneSchedule: string, rows: SharedScoreRow[]): void {
+    writeAtomic(`${this.prefix}.shared.json`, JSON.stringify({ supernetSteps: steps, tuneSteps, tuneSchedule, rows }, null, 1));
   }
 
   /** The stand-alone results recorded so far, by hash (a torn last line from a kill is skipped). */

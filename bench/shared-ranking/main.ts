@@ -17,7 +17,8 @@
  *     --archs 40          architectures drawn (distinct by the space's canonical hash)
  *     --train-limit 8000  stand-alone proxy's training images     --val-limit 6000  validation images (both sides)
  *     --epochs 2  --batch 64  --lr 0.001  --calibration 512  --threads 2 (wasm)  --resamples 2000
- *     --schedule constant the stand-alone proxy's learning rate: constant (a search's), or cosine (to 0 over its epochs)
+ *     --schedule constant the stand-alone proxy's learning rate: constant, or cosine (to 0 over its epochs)
+ *     --tune-schedule constant  the rate of the --score-tune steps: constant, or cosine (to 0 over those steps)
  *     --out PREFIX        files' prefix (default runs/shared-ranking-s<seed>-steps<steps>-archs<n>-t<train>-v<val>)
  *     --report-only       train nothing stand-alone: report what PREFIX.standalone.jsonl holds so far (a partial table)
  *   Smoke (a minute or two): --steps 20 --archs 4 --train-limit 500 --val-limit 500 --epochs 1
@@ -69,6 +70,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '64' },
     lr: { type: 'string', default: '0.001' },
     schedule: { type: 'string', default: 'constant' },
+    'tune-schedule': { type: 'string', default: 'constant' },
     calibration: { type: 'string', default: '512' },
     threads: { type: 'string', default: '2' },
     resamples: { type: 'string', default: '2000' },
@@ -105,8 +107,13 @@ const opts = {
   sharing: parseSharing(args.sharing!),
 };
 if (!(opts.learningRate > 0)) throw new Error(`--lr must be positive, not ${args.lr}`);
-if (args.schedule !== 'constant' && args.schedule !== 'cosine') throw new Error(`--schedule must be constant or cosine, not ${args.schedule}`);
-const schedule = args.schedule;
+const scheduleOf = (flag: 'schedule' | 'tune-schedule') => {
+  const value = args[flag];
+  if (value !== 'constant' && value !== 'cosine') throw new Error(`--${flag} must be constant or cosine, not ${value}`);
+  return value;
+};
+const schedule = scheduleOf('schedule');
+const tuneSchedule = scheduleOf('tune-schedule');
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -126,7 +133,7 @@ async function main(): Promise<void> {
   const prefix = args.out ?? `runs/shared-ranking-s${opts.seed}-steps${opts.steps}-archs${opts.archs}-t${opts.trainLimit}-v${opts.valLimit}${sharingName}`;
   const scheduleName = schedule === 'constant' ? '' : `-${schedule}`;
   const files = new BenchFiles(prefix, args.out ?? `runs/shared-ranking-s${opts.seed}-archs${opts.archs}-t${opts.trainLimit}-v${opts.valLimit}${scheduleName}`);
-  log(`shared-ranking: ${JSON.stringify({ ...opts, schedule })}; files ${prefix}.*`);
+  log(`shared-ranking: ${JSON.stringify({ ...opts, schedule, tuneSchedule })}; files ${prefix}.*`);
   const backend = await selectBackend('wasm', { threads: opts.threads });
   await backend.tf.ready();
   log(`backend ${backend.name} (${backend.notes.join('; ') || 'no notes'}), ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores`);
@@ -164,17 +171,17 @@ async function main(): Promise<void> {
   }
   trainSeconds += trainSupernet(session, process_, files, trainSeconds);
 
-  let shared = files.readSharedScores(session.stepsDone, opts.scoreTune);
+  let shared = files.readSharedScores(session.stepsDone, opts.scoreTune, tuneSchedule);
   if (shared) log(`shared-weight scores read from ${prefix}.shared.json`);
   else {
     shared = drawn.map((candidate) => {
       const t0 = performance.now();
-      const score = session.scoreTuned(candidate.arch, trialSeed(opts.seed, candidate.index + 1), opts.scoreTune);
+      const score = session.scoreTuned(candidate.arch, trialSeed(opts.seed, candidate.index + 1), opts.scoreTune, tuneSchedule);
       const row: SharedScoreRow = { hash: candidate.hash, valAcc: score.valAcc, valLoss: score.valLoss, seconds: (performance.now() - t0) / 1000 };
       log(`shared ${candidate.index + 1}/${drawn.length} ${candidate.hash.slice(0, 10)}: ${(100 * row.valAcc).toFixed(2)} % (${row.seconds.toFixed(1)} s)  ${candidate.text}`);
       return row;
     });
-    files.writeSharedScores(session.stepsDone, opts.scoreTune, shared);
+    files.writeSharedScores(session.stepsDone, opts.scoreTune, tuneSchedule, shared);
   }
   const supernetSteps = session.stepsDone;
   session.dispose();

@@ -128,6 +128,10 @@ describe('the shared-weight network', () => {
     assert.deepEqual(shared.save(), before);
     assert.deepEqual(shared.scoreTuned(second!, 4, 0), plain);
     assert.deepEqual(shared.scoreTuned(second!, 4, 8), tuned);
+    const decayed = shared.scoreTuned(second!, 4, 8, 'cosine');
+    assert.notDeepEqual(decayed, tuned, 'a cosine-decayed tuning takes smaller steps');
+    assert.deepEqual(shared.save(), before);
+    assert.deepEqual(shared.scoreTuned(second!, 4, 8), tuned, 'and leaves the rate as it was');
     shared.dispose();
   });
 

@@ -4,6 +4,7 @@ import { batches } from '../../data/index.js';
 import type { Batch, ImageSet, Normalisation } from '../../data/types.js';
 import type { Arch } from '../../space/types.js';
 import { crossEntropyPerExample } from '../../trainer/train/loss.js';
+import { learningRateAt } from '../../trainer/train/schedule.js';
 import { CalibrationSums, type LayerStatistics } from './batch-norm.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { KeyedAdam, type SlicedGradient } from './keyed-adam.js';
@@ -125,10 +126,19 @@ export class SharedSession {
    * The path's score after `steps` steps along it alone, from the shared weights as they stand; the weights, moments
    * and step count are then put back, so the tuning changes nothing else.
    */
-  scoreTuned(arch: Arch, seed: number, steps: number): Score {
+  scoreTuned(arch: Arch, seed: number, steps: number, schedule: 'constant' | 'cosine' = 'constant'): Score {
     if (steps === 0) return this.score(arch, seed);
     const saved = this.save();
-    this.train(arch, steps);
+    const rate = this.adam.learningRate;
+    try {
+      if (schedule === 'constant') this.train(arch, steps);
+      for (let i = 0; schedule === 'cosine' && i < steps; i++) {
+        this.adam.learningRate = learningRateAt({ learningRate: rate, schedule }, i, steps);
+        this.train(arch, 1);
+      }
+    } finally {
+      this.adam.learningRate = rate;
+    }
     const score = this.score(arch, seed);
     this.restore(saved);
     return score;
