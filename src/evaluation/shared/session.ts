@@ -132,9 +132,11 @@ export class SharedSession {
     const rate = this.adam.learningRate;
     try {
       if (schedule === 'constant') this.train(arch, steps);
-      for (let i = 0; schedule === 'cosine' && i < steps; i++) {
-        this.adam.learningRate = learningRateAt({ learningRate: rate, schedule }, i, steps);
-        this.train(arch, 1);
+      else {
+        for (let i = 0; i < steps; i++) {
+          this.adam.learningRate = learningRateAt({ learningRate: rate, schedule }, i, steps);
+          this.train(arch, 1);
+        }
       }
     } finally {
       this.adam.learningRate = rate;
