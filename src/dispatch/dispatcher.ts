@@ -9,7 +9,7 @@
  *   holds; a job the queue gave up on (its workers died too often) fails the trial with the cause;
  * - only the first result of a job counts; later runs' results are logged and ignored.
  */
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EpochVerdict, EvaluationHooks, EvaluationOutcome, EvaluationRequest, Evaluator } from '../evaluation/types.js';
 import { connect, describeError, redisOptions } from './connection.js';
@@ -120,8 +120,7 @@ export class QueueDispatcher implements Evaluator {
 
   private async adopt(follower: TrialFollower, jobId: string): Promise<boolean> {
     this.follow(follower, jobId);
-    const job = await this.queue.getJob(jobId);
-    const state = job ? await job.getState() : 'unknown';
+    const { job, state } = await this.jobNow(jobId);
     const trial = `trial #${follower.request.seq}`;
     if (job && state === 'completed') {
       const result = jobResultOf(job.returnvalue);
@@ -207,10 +206,21 @@ export class QueueDispatcher implements Evaluator {
     }
   }
 
+  /**
+   * A job's state, then its data. BullMQ writes a job's end (its state with its result or failure reason) in one
+   * script, so read in this order a finished state always comes with what it finished with; read the other way
+   * round, a job that ends between the two reads looks completed without a result (and was queued again) or
+   * failed with no reason.
+   */
+  private async jobNow(jobId: string): Promise<{ job: Job | undefined; state: string }> {
+    const state = await this.queue.getJobState(jobId);
+    const job = state === 'unknown' ? undefined : await this.queue.getJob(jobId);
+    return { job, state: job ? state : 'unknown' };
+  }
+
   private async check(follower: TrialFollower): Promise<void> {
     const jobId = follower.jobId;
-    const job = await this.queue.getJob(jobId);
-    const state = job ? await job.getState() : 'unknown';
+    const { job, state } = await this.jobNow(jobId);
     if (follower.settled || follower.jobId !== jobId || this.closed) return;
     if (job && state === 'completed') {
       const result = jobResultOf(job.returnvalue);
