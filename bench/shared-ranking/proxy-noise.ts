@@ -14,7 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BenchFiles, type StandaloneRow } from './files.js';
-import { bootstrapInterval, kendallTauB } from './stats.js';
+import { bootstrapInterval, kendallTauB, mean, standardDeviation as sd } from './stats.js';
 
 const { values: args, positionals: prefixes } = parseArgs({
   allowPositionals: true,
@@ -39,8 +39,6 @@ function readRepeats(prefix: string): Repeats {
   return { prefix, pairs };
 }
 
-const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const sd = (values: readonly number[]) => Math.sqrt(values.reduce((s, v) => s + (v - mean(values)) ** 2, 0) / (values.length - 1));
 const points = (value: number) => (100 * value).toFixed(2);
 
 function noiseLine({ prefix, pairs }: Repeats): string {

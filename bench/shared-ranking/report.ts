@@ -1,5 +1,5 @@
 /** The ranking bench's rows, statistics and markdown. */
-import { bootstrapInterval, kendallTauB, spearmanRho, type BootstrapInterval } from './stats.js';
+import { bootstrapInterval, kendallTauB, mean, spearmanRho, type BootstrapInterval } from './stats.js';
 
 export interface RankingRow {
   /** Order of the draw (0 is the first architecture drawn). */
@@ -98,10 +98,6 @@ function topOverlap(rows: readonly RankingRow[], k: number): number {
   const top = (key: (row: RankingRow) => number) => new Set([...rows].sort((a, b) => key(b) - key(a)).slice(0, k).map((row) => row.hash));
   const byShared = top((row) => row.sharedAcc);
   return [...top((row) => row.standaloneAcc!)].filter((hash) => byShared.has(hash)).length;
-}
-
-function mean(values: readonly number[]): number {
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
 }
 
 const pct = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '-' : (100 * value).toFixed(2));

@@ -3,7 +3,7 @@ import { loadDataset } from '../../src/data/index.js';
 import { searchHyperParams, trialSeed } from '../../src/evaluation/training.js';
 import type { Arch } from '../../src/space/index.js';
 import { runTrainJob } from '../../src/trainer/index.js';
-import type { TrainJob } from '../../src/trainer/types.js';
+import type { HyperParams, TrainJob } from '../../src/trainer/types.js';
 import type { StandaloneRow } from './files.js';
 
 export interface ProxySettings {
@@ -14,7 +14,7 @@ export interface ProxySettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  schedule: 'constant' | 'cosine';
+  schedule: HyperParams['schedule'];
 }
 
 /** Trial numbers of repeat R start here, so that no repeat reuses another's trial seeds. */

@@ -1,5 +1,16 @@
-/** Rank statistics of the ranking bench: Kendall's tau-b, Spearman's rho, and a seeded bootstrap interval. */
+/** Statistics of the ranking bench: Kendall's tau-b, Spearman's rho, a seeded bootstrap interval, mean and sd. */
 import seedrandom from 'seedrandom';
+
+/** The mean; NaN for no values. */
+export function mean(values: readonly number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+}
+
+/** The sample standard deviation (n - 1). */
+export function standardDeviation(values: readonly number[]): number {
+  const m = mean(values);
+  return Math.sqrt(values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1));
+}
 
 /**
  * Kendall's tau-b of two paired lists: (concordant - discordant) / sqrt((n0 - tiesX) (n0 - tiesY)), n0 the number of

@@ -5,6 +5,7 @@
  * by the orchestrator (here): data from another machine is never trusted to have any shape.
  */
 import { escapeControls } from '../checks.js';
+import type { TrainingSettings } from '../evaluation/training.js';
 import type { BatchReport, EpochReport, EvaluationBudget, EvaluationOutcome, OutcomeMetrics } from '../evaluation/types.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -19,7 +20,7 @@ export interface JobTraining {
   learningRate: number;
   optimizer: 'adam' | 'sgd';
   /** Absent in the jobs of an orchestrator from before the option: constant. */
-  schedule?: 'constant' | 'cosine';
+  schedule?: TrainingSettings['schedule'];
 }
 
 /** BullMQ job data: one attempt of one trial. */

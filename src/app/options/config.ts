@@ -3,6 +3,7 @@ import type { SharingRuleName } from '../../evaluation/shared/sharing-rules.js';
 import type { StrategyName } from '../../controller/types.js';
 import type { DatasetDescriptor } from '../../data/custom/types.js';
 import type { SpaceDefinition } from '../../space/types.js';
+import type { HyperParams } from '../../trainer/types.js';
 
 /**
  * The version of the SearchConfig layout; the store records it with each experiment. 2 added datasetDescriptor
@@ -18,7 +19,7 @@ export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'c
 export type Objective = 'accuracy' | 'cost';
 export type PruneMode = 'median' | 'halving' | 'none';
 export type OptimizerName = 'adam' | 'sgd';
-export type ScheduleName = 'constant' | 'cosine';
+export type ScheduleName = HyperParams['schedule'];
 /** 'retrain' marks the experiment that a shared-weight search creates for its phase 2; users choose train or shared. */
 export type EvaluatorName = 'train' | 'shared' | 'retrain';
 

@@ -3,6 +3,7 @@ import seedrandom from 'seedrandom';
 import { batches } from '../../data/index.js';
 import type { Batch, ImageSet, Normalisation } from '../../data/types.js';
 import type { Arch } from '../../space/types.js';
+import type { HyperParams } from '../../trainer/types.js';
 import { crossEntropyPerExample } from '../../trainer/train/loss.js';
 import { learningRateAt } from '../../trainer/train/schedule.js';
 import { CalibrationSums, type LayerStatistics } from './batch-norm.js';
@@ -126,7 +127,7 @@ export class SharedSession {
    * The path's score after `steps` steps along it alone, from the shared weights as they stand; the weights, moments
    * and step count are then put back, so the tuning changes nothing else.
    */
-  scoreTuned(arch: Arch, seed: number, steps: number, schedule: 'constant' | 'cosine' = 'constant'): Score {
+  scoreTuned(arch: Arch, seed: number, steps: number, schedule: HyperParams['schedule'] = 'constant'): Score {
     if (steps === 0) return this.score(arch, seed);
     const saved = this.save();
     const rate = this.adam.learningRate;
