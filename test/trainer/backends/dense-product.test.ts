@@ -1,6 +1,6 @@
 /**
- * A dense layer's training products by SIMD loops on wasm (kernels/dense-product.ts, through BatchMatMul and
- * _FusedMatMul) against the cpu backend, on the panel's kinds of dense layer at smaller sizes.
+ * A dense layer's training products by SIMD loops on wasm (kernels/dense-product.ts and kernels/dot-product.ts,
+ * through BatchMatMul and _FusedMatMul) against the cpu backend, on the panel's kinds of dense layer at smaller sizes.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,8 +49,27 @@ describe('dense products by SIMD loops match cpu', () => {
     await assertMatchesCpu([randomInput([130, 40], 3), randomInput([40, 10], 4)], (a, b) => [tf.matMul(a, b)], packageProduct);
   });
 
+  const inDotForm = (kernels: string[]) => !kernels.includes('BatchMatMul/Transpose') && !kernels.includes('BatchMatMul/BatchMatMul');
+  const dotProducts: { a: number[]; b: number[]; what: string }[] = [
+    { what: 'a dense layer\'s input gradient dy Wᵀ (p2\'s kind: many inputs)', a: [6, 128], b: [3000, 128] },
+    { what: 'one block of columns, two rows', a: [2, 4], b: [4, 4] },
+    { what: 'long rows (a wide layer\'s units)', a: [4, 1028], b: [36, 1028] },
+  ];
+  for (const p of dotProducts) {
+    it(`${p.what}, in dot-product form: ${p.a.join('x')} by (${p.b.join('x')})ᵀ`, async () => {
+      await assertMatchesCpu([randomInput(p.a, 11), randomInput(p.b, 12)], (a, b) => [tf.matMul(a, b, false, true)], inDotForm);
+    });
+  }
+
+  it('leaves a bᵀ to the other routes where the dot-product form does not apply (odd rows, columns or units)', async () => {
+    const otherRoute = (kernels: string[]) => kernels.includes('BatchMatMul/Transpose');
+    for (const [a, b] of [[[5, 8], [12, 8]], [[6, 8], [10, 8]], [[6, 10], [12, 10]]]) {
+      await assertMatchesCpu([randomInput(a, 13), randomInput(b, 14)], (x, y) => [tf.matMul(x, y, false, true)], otherRoute);
+    }
+  });
+
   for (const activation of ['linear', 'relu', 'elu'] as const) {
-    // The forward product by the loops (the input gradient x Wᵀ is the package's).
+    // The forward product by the loops, the input gradient x Wᵀ in dot-product form.
     it(`a dense layer (fused matMul + bias + ${activation}) and its gradients`, async () => {
       const inputs = [randomInput([8, 1000], 5), randomInput([1000, 64], 6), randomInput([64], 7), randomInput([8, 64], 8)];
       await assertMatchesCpu(inputs, (x, w, bias, r) => {

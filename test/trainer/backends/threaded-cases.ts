@@ -65,6 +65,7 @@ export const THREADED_CASES: ThreadedCase[] = [
     compute: (x, w, bias) => [tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias })],
   },
   { what: 'dense forward: 64x3000 by 3000x64', inputs: [randomInput([64, 3000], 13), randomInput([3000, 64], 14)], compute: (a, b) => [tf.matMul(a, b)] },
+  { what: 'dense dx in dot-product form: 64x128 by (2000x128)ᵀ', inputs: [randomInput([64, 128], 17), randomInput([2000, 128], 18)], compute: (a, b) => [tf.matMul(a, b, false, true)] },
   { what: 'dense dW: (64x2000)ᵀ by 64x128', inputs: [randomInput([64, 2000], 15), randomInput([64, 128], 16)], compute: (a, b) => [tf.matMul(a, b, true, false)] },
   activationGradient('relu and its gradient', (x) => tf.relu(x)),
   activationGradient('elu and its gradient', (x) => tf.elu(x)),
