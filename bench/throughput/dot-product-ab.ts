@@ -1,10 +1,10 @@
 /**
  * A dense layer's input gradient dy Wᵀ in dot-product form (kernels/dot-product.ts) against the route it took
  * before, (W dyᵀ)ᵀ: dy transposed, the plain product, its [inputs, batch] result transposed. Alternating in one
- * process, best of 6 rounds: the product alone on the panel's dense layers, then whole training steps of the nets
+ * process, best of --rounds rounds: the product alone on the panel's dense layers, then whole training steps of the nets
  * that have them, with BatchMatMul's transposed products sent the old way.
  *
- *   node dist/bench/throughput/dot-product-ab.js [--nets p2,p1,w1] [--threads 2]
+ *   node dist/bench/throughput/dot-product-ab.js [--nets p2,p1,w1] [--threads 2] [--rounds 6]
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +13,7 @@ import { loadPanel } from './panel-nets.js';
 import { bestStepMs, trainingStep } from './training-step.js';
 
 const { values: options } = parseArgs({
-  options: { nets: { type: 'string', default: 'p2,p1,w1' }, threads: { type: 'string', default: '2' } },
+  options: { nets: { type: 'string', default: 'p2,p1,w1' }, threads: { type: 'string', default: '2' }, rounds: { type: 'string', default: '6' } },
 });
 await selectBackend('wasm', { threads: Number(options.threads) });
 const BATCH = 64;
@@ -27,11 +27,14 @@ const swapped: tf.KernelConfig = {
   kernelFunc: (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-    if (transposeA || !transposeB || a.shape.length !== 2) return dotForm.kernelFunc(args);
+    // Single products only (tfjs hands the gradients of a dense layer over as [1, rows, cols]).
+    const single = (t: tf.TensorInfo) => tf.util.sizeFromShape(t.shape.slice(0, -2)) === 1;
+    if (transposeA || !transposeB || a.shape.length !== b.shape.length || !single(a) || !single(b)) return dotForm.kernelFunc(args);
+    const lastTwo = [...a.shape.slice(0, -2).map((_, i) => i), a.shape.length - 1, a.shape.length - 2];
     const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: object) => tf.getKernel(name, 'wasm')!.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend: args.backend }) as tf.TensorInfo;
-    const dyT = run('Transpose', { x: a }, { perm: [1, 0] });
+    const dyT = run('Transpose', { x: a }, { perm: lastTwo });
     const product = dotForm.kernelFunc({ ...args, inputs: { a: b, b: dyT }, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
-    const out = run('Transpose', { x: product }, { perm: [1, 0] });
+    const out = run('Transpose', { x: product }, { perm: lastTwo });
     for (const t of [dyT, product]) (args.backend as tf.KernelBackend).disposeData(t.dataId);
     return out;
   },
@@ -56,7 +59,7 @@ for (const [inputs, units, net] of LAYERS) {
   const w = tf.randomNormal([inputs, units]);
   const product = () => tf.tidy(() => void tf.matMul(dy, w, false, true).dataSync());
   const best = [Infinity, Infinity];
-  for (let round = 0; round < 6; round++) {
+  for (let round = 0; round < Number(options.rounds); round++) {
     for (const [i, [, kernel]] of routes.entries()) {
       use(kernel);
       best[i] = bestOf(product, 5, best[i]);
@@ -72,7 +75,7 @@ for (const net of loadPanel(options.nets.split(','))) {
   for (let i = 0; i < 3; i++) step();
   const steps = Math.max(3, Math.round(4e7 / net.macs));
   const best = [Infinity, Infinity];
-  for (let round = 0; round < 6; round++) {
+  for (let round = 0; round < Number(options.rounds); round++) {
     for (const [i, [, kernel]] of routes.entries()) {
       use(kernel);
       best[i] = bestStepMs(step, steps, best[i]);
