@@ -145,7 +145,7 @@ describe('wasm max-pool gradient matches cpu', () => {
   });
 });
 
-describe('the package\'s own wasm AvgPoolGrad matches cpu (kept, not overridden)', () => {
+describe('wasm AvgPoolGrad matches cpu (2x2 tiles by avg-pool-simd.ts, others by the package)', () => {
   itMatchesCpuForPools('avg', [
     { size: [8, 8], window: 2, stride: 2, pad: 'valid' },
     { size: [7, 9], window: 2, stride: 2, pad: 'same' },

@@ -76,6 +76,11 @@ export const THREADED_CASES: ThreadedCase[] = [
     compute: (x, r) => [tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), r)))(x)],
   },
   {
+    what: 'avg-pool 2x2 and its gradient',
+    inputs: [randomInput(ACTIVATION, 29), randomInput([64, 14, 14, 32], 30)],
+    compute: (x, r) => [tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(a as tf.Tensor4D, 2, 2, 'valid'), r)))(x)],
+  },
+  {
     what: 'batch norm in training and its gradients',
     inputs: [randomInput(ACTIVATION, 23), randomInput([32], 24), randomInput([32], 25), randomInput(ACTIVATION, 26)],
     compute: (x, gamma, beta, r) => {

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { eluGradOverride, reluGradientConfig, reluGradKernelConfig, reluOverride } from './activations.js';
 import { adamUpdateConfig } from './adam-update.js';
+import { avgPoolGradOverride, avgPoolOverride } from './avg-pool.js';
 import { batchMatMulOverride } from './batch-mat-mul.js';
 import { batchNormGradientConfig, batchNormKernelConfigs } from './batch-norm.js';
 import { batchNormMaxPoolGradientConfig, batchNormMaxPoolKernelConfigs } from './batch-norm-max-pool.js';
@@ -38,6 +39,8 @@ const OVERRIDES: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> 
   Relu: reluOverride,
   EluGrad: eluGradOverride,
   MaxPool: maxPoolOverride,
+  AvgPool: avgPoolOverride,
+  AvgPoolGrad: avgPoolGradOverride,
 };
 
 const originals = new Map<string, tf.KernelConfig>();
