@@ -56,3 +56,23 @@ describe('batch norm then a 2x2 max pool as one op (wasm) against moments, batch
     assert.equal(tf.tidy(() => batchNormMaxPoolAvailable(tf.zeros([2, 4, 4, 8]))), false, 'not on the cpu backend');
   });
 });
+
+describe('batch norm then max pool keeps the chosen x in y\'s heap block', () => {
+  it('frees it with y: 40 steps of forward and gradient leave the tensor count and the wasm heap as they were', async () => {
+    await runOn('wasm', [], () => []);
+    const x = tf.randomNormal([32, 28, 28, 32]) as tf.Tensor4D;
+    const [gamma, beta] = [tf.ones([32]) as tf.Tensor1D, tf.zeros([32]) as tf.Tensor1D];
+    const step = () => tf.tidy(() => {
+      const loss = (a: tf.Tensor, g: tf.Tensor) => tf.sum(batchNormMaxPool(a as tf.Tensor4D, g as tf.Tensor1D, beta, EPSILON)[0]) as tf.Scalar;
+      tf.grads(loss)([x, gamma]).forEach((g) => g.dataSync());
+    });
+    const heapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+    for (let i = 0; i < 3; i++) step();
+    const [tensors, heap] = [tf.memory().numTensors, heapBytes()];
+    // Each step's chosen x is 3.2 MB: 40 steps of them not freed would grow the heap by 128 MB.
+    for (let i = 0; i < 40; i++) step();
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(heapBytes(), heap);
+    tf.dispose([x, gamma, beta]);
+  });
+});

@@ -9,17 +9,26 @@
  *   pass that writes dx, with dy at the place each window chose and 0 elsewhere.
  * The same values and gradients as batch norm then max pool (batch-norm-max-pool-simd.ts says how the window
  * chooses), but for ties between values that differ in x and round to the same y.
+ *
+ * The chosen x is not an output: tfjs-core hands a gradient function zeros, made in JavaScript and copied to
+ * the heap, for every output that nothing downstream differentiates (7 % of a step of the panel's p4 at 2
+ * threads). It lies in the tail of y's heap block instead (outputWithTail), freed with y.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs } from './compose.js';
-import { batchStatistics, GRADIENT_SUMS, inputGradientCoefficients, type Attrs, type InputGradientInputs } from './batch-norm.js';
+import { channelSumsAt } from './batch-norm-passes.js';
+import { batchStatistics, inputGradientCoefficients, parameterGradients, type Attrs, type InputGradientInputs } from './batch-norm.js';
 import { batchNormPoolLoops } from './batch-norm-max-pool-simd.js';
-import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
+import { heapAddress, heapBuffer, outputWithTail, withScratch } from './heap-module.js';
 import { overOutputRows } from './max-pool-simd.js';
 
 export const BATCH_NORM_MAX_POOL = 'NasBatchNormMaxPool';
 const POOLED_INPUT_GRADIENT = 'NasBatchNormMaxPoolGradInput';
+const POOLED_GRADIENT_SUMS = 'NasBatchNormMaxPoolGradSums';
+
+/** Where the x that each window chose lies, by the data of the y whose block holds it. */
+const choicesOf = new WeakMap<object, number>();
 
 /** The sign bit (as a float's bits) for the channels whose scale is negative: their window takes its minimum. */
 function flips(gamma: Float32Array): Int32Array {
@@ -39,20 +48,33 @@ function withVectors<T>(wasm: BackendWasm, vectors: (Float64Array | Int32Array)[
   });
 }
 
-/** [y, mean, variance, selected]: y and selected [N, H / 2, W / 2, C]. */
+/** [y, mean, variance]: y [N, H / 2, W / 2, C], the chosen x after it in its block. */
 function batchNormMaxPoolKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const { x, scale, offset } = inputs as Record<'x' | 'scale' | 'offset', tf.TensorInfo>;
   const wasm = backend as unknown as BackendWasm;
   const [n, h, w, c] = x.shape;
   const pooled = [n, h / 2, w / 2, c];
-  const outputs = [wasm.makeOutput(pooled, 'float32'), wasm.makeOutput([c], 'float32'), wasm.makeOutput([c], 'float32'), wasm.makeOutput(pooled, 'float32')];
+  const { out: y, tail: selAt } = outputWithTail(wasm, pooled, 4 * tf.util.sizeFromShape(pooled));
+  choicesOf.set(y.dataId, selAt);
+  const outputs = [y, wasm.makeOutput([c], 'float32'), wasm.makeOutput([c], 'float32')];
   const { slope, intercept } = batchStatistics(wasm, x, scale, offset, outputs[1], outputs[2], (attrs as unknown as Attrs).varianceEpsilon);
   const flip = flips(wasm.typedArrayFromHeap(scale) as Float32Array);
   withVectors(wasm, [slope, intercept, flip], ([slopeAt, interceptAt, flipAt]) => {
-    const [xAt, yAt, selAt] = [heapAddress(wasm, x), heapAddress(wasm, outputs[0]), heapAddress(wasm, outputs[3])];
+    const [xAt, yAt] = [heapAddress(wasm, x), heapAddress(wasm, y)];
     overOutputRows(wasm, x.shape, batchNormPoolLoops(wasm)!, 'normalisePool', [[xAt, 2], [yAt, 0.5], [selAt, 0.5]], [slopeAt, interceptAt, flipAt]);
   });
   return outputs;
+}
+
+/** The offset's and scale's gradients from the sums of dy and dy (x - mean) over the chosen x. */
+function pooledGradientSumsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const { dy, y, mean, variance } = inputs as Record<'dy' | 'y' | 'mean' | 'variance', tf.TensorInfo>;
+  const wasm = backend as unknown as BackendWasm;
+  const selAt = choicesOf.get(y.dataId);
+  // Only a copying Identity kernel (not the trainer's) gives the gradient a y without the block.
+  if (selAt === undefined) throw new Error(`${POOLED_GRADIENT_SUMS}: y is not the data ${BATCH_NORM_MAX_POOL} wrote`);
+  const sums = channelSumsAt(wasm, { x: selAt, center: heapAddress(wasm, mean), dy: heapAddress(wasm, dy) }, y.shape)!;
+  return parameterGradients(wasm, sums, variance, (attrs as unknown as Attrs).varianceEpsilon);
 }
 
 /** dx [N, H, W, C] from the pooled dy: batch-norm.ts's input gradient with dy at each window's choice. */
@@ -73,18 +95,18 @@ function pooledInputGradientKernel({ inputs, backend, attrs }: KernelArgs): tf.T
 export const batchNormMaxPoolKernelConfigs: tf.KernelConfig[] = [
   { kernelName: BATCH_NORM_MAX_POOL, backendName: 'wasm', kernelFunc: batchNormMaxPoolKernel as tf.KernelFunc },
   { kernelName: POOLED_INPUT_GRADIENT, backendName: 'wasm', kernelFunc: pooledInputGradientKernel as tf.KernelFunc },
+  { kernelName: POOLED_GRADIENT_SUMS, backendName: 'wasm', kernelFunc: pooledGradientSumsKernel as tf.KernelFunc },
 ];
 
 export const batchNormMaxPoolGradientConfig: tf.GradConfig = {
   kernelName: BATCH_NORM_MAX_POOL,
   inputsToSave: ['x', 'scale'],
-  outputsToSave: [false, true, true, true],
+  outputsToSave: [true, true, true],
   gradFunc: (dys, saved, attrs) => {
     const [dy, dMean, dVariance] = dys as tf.Tensor[];
-    const [x, scale, mean, variance, selected] = saved;
+    const [x, scale, y, mean, variance] = saved;
     const engine = tf.engine();
-    // Over the windows: the sums of dy and dy (x - mean), where x is each window's choice.
-    const [offsetGradient, scaleGradient] = engine.runKernel(GRADIENT_SUMS, { dy, x: selected, mean, variance }, attrs) as tf.Tensor[];
+    const [offsetGradient, scaleGradient] = engine.runKernel(POOLED_GRADIENT_SUMS, { dy, y, mean, variance }, attrs) as tf.Tensor[];
     return {
       x: () => engine.runKernel(POOLED_INPUT_GRADIENT, { dy, x, mean, variance, scale, offsetGradient, scaleGradient, dMean, dVariance }, attrs) as tf.Tensor,
       scale: () => scaleGradient.clone(),
@@ -106,7 +128,6 @@ export function batchNormMaxPoolAvailable(x: tf.Tensor): boolean {
  */
 export function batchNormMaxPool(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, varianceEpsilon: number): [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D] {
   const attrs: Attrs = { varianceEpsilon };
-  const [y, mean, variance, selected] = tf.engine().runKernel(BATCH_NORM_MAX_POOL, { x, scale: gamma, offset: beta }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  selected.dispose();
+  const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_MAX_POOL, { x, scale: gamma, offset: beta }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
   return [y as tf.Tensor4D, mean as tf.Tensor1D, variance as tf.Tensor1D];
 }

@@ -29,26 +29,39 @@ function loopsFor(wasm: BackendWasm, x: tf.TensorInfo): SimdLoops | null {
  * first row (a shift that keeps the sums of squares from cancelling; the caller adds it back).
  */
 export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.TensorInfo | null, dy?: tf.TensorInfo): ChannelSums {
-  const c = x.shape[x.shape.length - 1];
   const loops = loopsFor(wasm, x);
   if (loops === null) return channelSumsInJs(wasm, x, center, dy);
-  const rows = (wasm.typedArrayFromHeap(x) as Float32Array).length / c;
+  const xAt = heapAddress(wasm, x);
+  const at = { x: xAt, center: center === null ? xAt : heapAddress(wasm, center), dy: dy === undefined ? undefined : heapAddress(wasm, dy) };
+  return simdChannelSums(wasm, loops, at, x.shape);
+}
+
+/**
+ * channelSums by the SIMD loops, for an activation of `shape` (C a multiple of 4) at heap address at.x, the
+ * center (C floats) at at.center and dy, if any, at at.dy: for data that is not a tensor of its own.
+ */
+export function channelSumsAt(wasm: BackendWasm, at: { x: number; center: number; dy: number }, shape: number[]): ChannelSums | null {
+  const loops = shape[shape.length - 1] % 4 === 0 ? simdLoops(wasm) : null;
+  return loops === null ? null : simdChannelSums(wasm, loops, at, shape);
+}
+
+function simdChannelSums(wasm: BackendWasm, loops: SimdLoops, at: { x: number; center: number; dy?: number }, shape: number[]): ChannelSums {
+  const c = shape[shape.length - 1];
+  const rows = shape.reduce((a, b) => a * b, 1) / c;
   const cb = 4 * c;
-  const { ranges, run } = rowPieces(wasm, rows, SUM_BLOCK_ROWS, rows * cb * (dy === undefined ? 1 : 2));
+  const { x: xAt, center: centerAt, dy: dyAt } = at;
+  const { ranges, run } = rowPieces(wasm, rows, SUM_BLOCK_ROWS, rows * cb * (dyAt === undefined ? 1 : 2));
   // Per piece: float32 block sums acc32 [2C] and their float64 fold acc64 [2C].
   const pieceBytes = 24 * c;
   return withScratch(wasm, pieceBytes * ranges.length, (scratch) => {
     // Views only after the allocation: it may have grown the heap.
     new Uint8Array(heapBuffer(wasm), scratch, pieceBytes * ranges.length).fill(0);
-    const xAt = heapAddress(wasm, x);
-    const centerAt = center === null ? xAt : heapAddress(wasm, center);
-    const dyAt = dy === undefined ? 0 : heapAddress(wasm, dy);
     run(ranges.map(([first, end], i) => {
       const [acc32, acc64] = [scratch + i * pieceBytes, scratch + i * pieceBytes + 8 * c];
       const calls: Call[] = [];
       for (let row = first; row < end; row += SUM_BLOCK_ROWS) {
         const count = Math.min(SUM_BLOCK_ROWS, end - row);
-        if (dy === undefined) calls.push({ loops, fn: 'moments', args: [xAt + row * cb, count, cb, centerAt, acc32, acc64] });
+        if (dyAt === undefined) calls.push({ loops, fn: 'moments', args: [xAt + row * cb, count, cb, centerAt, acc32, acc64] });
         else calls.push({ loops, fn: 'gradientSums', args: [dyAt + row * cb, xAt + row * cb, count, cb, centerAt, acc32, acc64] });
       }
       return calls;

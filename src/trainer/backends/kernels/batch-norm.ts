@@ -15,10 +15,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs } from './compose.js';
-import { affineRows, channelSums, firstRow } from './batch-norm-passes.js';
+import { affineRows, channelSums, firstRow, type ChannelSums } from './batch-norm-passes.js';
 
 export const BATCH_NORM_TRAINING = 'NasBatchNormTraining';
-export const GRADIENT_SUMS = 'NasBatchNormGradSums';
+const GRADIENT_SUMS = 'NasBatchNormGradSums';
 const INPUT_GRADIENT = 'NasBatchNormGradInput';
 
 export interface Attrs {
@@ -77,9 +77,13 @@ function gradientSumsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   const { dy, x, mean, variance } = inputs as Inputs<'dy' | 'x' | 'mean' | 'variance'>;
   const { varianceEpsilon } = attrs as unknown as Attrs;
   const wasm = backend as unknown as BackendWasm;
-  const c = channelsOf(x);
+  return parameterGradients(wasm, channelSums(wasm, x, mean, dy), variance, varianceEpsilon);
+}
+
+/** [offset's gradient, scale's gradient] as [C] outputs, from the sums of dy and dy (x - mean). */
+export function parameterGradients(wasm: BackendWasm, sums: ChannelSums, variance: tf.TensorInfo, varianceEpsilon: number): tf.TensorInfo[] {
+  const c = sums.g.length;
   const outputs = [wasm.makeOutput([c], 'float32'), wasm.makeOutput([c], 'float32')];
-  const sums = channelSums(wasm, x, mean, dy);
   const [offsetGradient, scaleGradient, sigma2] = [...outputs, variance].map((t) => floats(wasm, t));
   for (let ch = 0; ch < c; ch++) {
     offsetGradient[ch] = sums.g[ch];

@@ -84,6 +84,16 @@ export function withScratch<T>(backend: BackendWasm, bytes: number, use: (addres
   }
 }
 
+/**
+ * A float32 output of `shape` whose heap block has `tailBytes` more bytes after its data, for a kernel to keep
+ * what its gradient needs without making it an output: the block is freed with the tensor's data.
+ */
+export function outputWithTail(backend: BackendWasm, shape: number[], tailBytes: number): { out: TensorInfo; tail: number } {
+  const bytes = 4 * shape.reduce((a, b) => a * b, 1);
+  const block = emscripten(backend)._malloc(bytes + tailBytes);
+  return { out: backend.makeOutput(shape, 'float32', block), tail: block + bytes };
+}
+
 /** Where a tensor's data starts on the backend's heap, in bytes. */
 export function heapAddress(backend: BackendWasm, t: TensorInfo): number {
   return (backend.typedArrayFromHeap(t) as Float32Array).byteOffset;
