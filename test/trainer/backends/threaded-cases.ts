@@ -81,6 +81,11 @@ export const THREADED_CASES: ThreadedCase[] = [
     compute: (x, r) => [tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(a as tf.Tensor4D, 2, 2, 'valid'), r)))(x)],
   },
   {
+    what: 'a bias gradient: the sum over every axis but the channels',
+    inputs: [randomInput(ACTIVATION, 32)],
+    compute: (x) => [tf.sum(x, [0, 1, 2]), tf.sum(x.reshape([-1, 32]), 0, true)],
+  },
+  {
     what: 'batch norm in training and its gradients',
     inputs: [randomInput(ACTIVATION, 23), randomInput([32], 24), randomInput([32], 25), randomInput(ACTIVATION, 26)],
     compute: (x, gamma, beta, r) => {

@@ -33,7 +33,8 @@ export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.Tens
   if (loops === null) return channelSumsInJs(wasm, x, center, dy);
   const xAt = heapAddress(wasm, x);
   const at = { x: xAt, center: center === null ? xAt : heapAddress(wasm, center), dy: dy === undefined ? undefined : heapAddress(wasm, dy) };
-  return simdChannelSums(wasm, loops, at, x.shape);
+  const [g, gd] = simdSums(wasm, loops, dy === undefined ? 'moments' : 'gradientSums', at, x.shape);
+  return { g, gd };
 }
 
 /**
@@ -42,41 +43,46 @@ export function channelSums(wasm: BackendWasm, x: tf.TensorInfo, center: tf.Tens
  */
 export function channelSumsAt(wasm: BackendWasm, at: { x: number; center: number; dy: number }, shape: number[]): ChannelSums | null {
   const loops = shape[shape.length - 1] % 4 === 0 ? simdLoops(wasm) : null;
-  return loops === null ? null : simdChannelSums(wasm, loops, at, shape);
-}
-
-function simdChannelSums(wasm: BackendWasm, loops: SimdLoops, at: { x: number; center: number; dy?: number }, shape: number[]): ChannelSums {
-  const c = shape[shape.length - 1];
-  const rows = shape.reduce((a, b) => a * b, 1) / c;
-  const cb = 4 * c;
-  const { x: xAt, center: centerAt, dy: dyAt } = at;
-  const { ranges, run } = rowPieces(wasm, rows, SUM_BLOCK_ROWS, rows * cb * (dyAt === undefined ? 1 : 2));
-  // Per piece: float32 block sums acc32 [2C] and their float64 fold acc64 [2C].
-  const pieceBytes = 24 * c;
-  return withScratch(wasm, pieceBytes * ranges.length, (scratch) => {
-    // Views only after the allocation: it may have grown the heap.
-    new Uint8Array(heapBuffer(wasm), scratch, pieceBytes * ranges.length).fill(0);
-    run(ranges.map(([first, end], i) => {
-      const [acc32, acc64] = [scratch + i * pieceBytes, scratch + i * pieceBytes + 8 * c];
-      const calls: Call[] = [];
-      for (let row = first; row < end; row += SUM_BLOCK_ROWS) {
-        const count = Math.min(SUM_BLOCK_ROWS, end - row);
-        if (dyAt === undefined) calls.push({ loops, fn: 'moments', args: [xAt + row * cb, count, cb, centerAt, acc32, acc64] });
-        else calls.push({ loops, fn: 'gradientSums', args: [dyAt + row * cb, xAt + row * cb, count, cb, centerAt, acc32, acc64] });
-      }
-      return calls;
-    }));
-    const sums = new Float64Array(2 * c);
-    ranges.forEach((_, i) => new Float64Array(heapBuffer(wasm), scratch + i * pieceBytes + 8 * c, 2 * c).forEach((v, j) => (sums[j] += v)));
-    return { g: sums.slice(0, c), gd: sums.slice(c) };
-  });
+  if (loops === null) return null;
+  const [g, gd] = simdSums(wasm, loops, 'gradientSums', at, shape);
+  return { g, gd };
 }
 
 /** Per-channel sums of x over all its rows by the SIMD loops (a tensor's bias gradient), or null where they do not apply. */
 export function simdChannelTotals(wasm: BackendWasm, x: tf.TensorInfo): Float64Array | null {
-  if (loopsFor(wasm, x) === null) return null;
-  // As a gradient's sums with dy = x: one pass that reads x once (the second read hits the same cache lines).
-  return channelSums(wasm, x, null, x).g;
+  const loops = loopsFor(wasm, x);
+  if (loops === null) return null;
+  const xAt = heapAddress(wasm, x);
+  return simdSums(wasm, loops, 'totals', { x: xAt, center: xAt }, x.shape)[0];
+}
+
+/** The sums of one of the loops over every row: [g, gd] (totals: [g]), each [C] in float64. */
+function simdSums(wasm: BackendWasm, loops: SimdLoops, fn: 'moments' | 'gradientSums' | 'totals', at: { x: number; center: number; dy?: number }, shape: number[]): Float64Array[] {
+  const c = shape[shape.length - 1];
+  const rows = shape.reduce((a, b) => a * b, 1) / c;
+  const cb = 4 * c;
+  const { x: xAt, center: centerAt, dy: dyAt } = at;
+  const sumCount = fn === 'totals' ? 1 : 2;
+  const { ranges, run } = rowPieces(wasm, rows, SUM_BLOCK_ROWS, rows * cb * (dyAt === undefined ? 1 : 2));
+  // Per piece: float32 block sums acc32 [C per sum] and their float64 fold acc64 [C per sum].
+  const pieceBytes = 12 * c * sumCount;
+  return withScratch(wasm, pieceBytes * ranges.length, (scratch) => {
+    // Views only after the allocation: it may have grown the heap.
+    new Uint8Array(heapBuffer(wasm), scratch, pieceBytes * ranges.length).fill(0);
+    run(ranges.map(([first, end], i) => {
+      const [acc32, acc64] = [scratch + i * pieceBytes, scratch + i * pieceBytes + 4 * c * sumCount];
+      const calls: Call[] = [];
+      for (let row = first; row < end; row += SUM_BLOCK_ROWS) {
+        const count = Math.min(SUM_BLOCK_ROWS, end - row);
+        const rowArgs = [xAt + row * cb, count, cb, centerAt, acc32, acc64];
+        calls.push({ loops, fn, args: fn === 'gradientSums' ? [dyAt! + row * cb, ...rowArgs] : rowArgs });
+      }
+      return calls;
+    }));
+    const sums = new Float64Array(sumCount * c);
+    ranges.forEach((_, i) => new Float64Array(heapBuffer(wasm), scratch + i * pieceBytes + 4 * c * sumCount, sumCount * c).forEach((v, j) => (sums[j] += v)));
+    return [sums.slice(0, c), ...(sumCount === 2 ? [sums.slice(c)] : [])];
+  });
 }
 
 function channelSumsInJs(wasm: BackendWasm, x: tf.TensorInfo, center: tf.TensorInfo | null, dy?: tf.TensorInfo): ChannelSums {

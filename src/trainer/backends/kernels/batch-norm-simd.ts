@@ -12,9 +12,11 @@ import type { WasmFunction } from './wasm-assembler.js';
 
 /**
  * Per-channel sums of g and g * d over `rows` rows, added in float32 to acc32 [2C], then folded into float64
- * acc64 [2C] (and acc32 set back to zero): callers pass blocks of at most SUM_BLOCK_ROWS rows.
+ * acc64 [2C] (and acc32 set back to zero): callers pass blocks of at most SUM_BLOCK_ROWS rows. Without
+ * `products`, the sums of g only, in acc32 [C] and acc64 [C].
  */
-function sums(functionName: string, extraParams: string[], setGAndD: string): WasmFunction {
+function sums(functionName: string, extraParams: string[], setGAndD: string, products = true): WasmFunction {
+  const foldBytes = products ? 'local.get cb i32.const 1 i32.shl' : 'local.get cb';
   return {
     name: functionName,
     params: [...extraParams, 'x', 'rows', 'cb', 'center', 'acc32', 'acc64'],
@@ -29,16 +31,16 @@ function sums(functionName: string, extraParams: string[], setGAndD: string): Wa
           ;; acc32[ch] += g
           local.get acc32 local.get ch i32.add local.tee p
           local.get p v128.load local.get g f32x4.add v128.store
-          ;; acc32[C + ch] += g d
+          ${products ? `;; acc32[C + ch] += g d
           local.get p local.get cb i32.add local.tee p
-          local.get p v128.load local.get g local.get d f32x4.mul f32x4.add v128.store
+          local.get p v128.load local.get g local.get d f32x4.mul f32x4.add v128.store` : ''}
           local.get ch i32.const 16 i32.add local.tee ch local.get cb i32.lt_u br_if channel
         end
         ${extraParams.map((p) => `local.get ${p} local.get cb i32.add local.set ${p}`).join('\n')}
         local.get x local.get cb i32.add local.set x
         br row
       end end
-      ;; acc64[i] += acc32[i] for the 2C sums (4 floats, 32 bytes of doubles, at a time); acc32[i] = 0
+      ;; acc64[i] += acc32[i] for the 2C sums, or C (4 floats, 32 bytes of doubles, at a time); acc32[i] = 0
       i32.const 0 local.set ch
       loop fold
         local.get acc32 local.get ch i32.add local.tee p v128.load local.set g
@@ -49,7 +51,7 @@ function sums(functionName: string, extraParams: string[], setGAndD: string): Wa
         local.get p v128.load
         local.get g local.get g i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 f64x2.promote_low_f32x4
         f64x2.add v128.store
-        local.get ch i32.const 16 i32.add local.tee ch local.get cb i32.const 1 i32.shl i32.lt_u br_if fold
+        local.get ch i32.const 16 i32.add local.tee ch ${foldBytes} i32.lt_u br_if fold
       end`,
   };
 }
@@ -63,6 +65,10 @@ const SHIFTED_MOMENTS = sums('moments', [], `
 const GRADIENT_SUMS = sums('gradientSums', ['dy'], `
   local.get dy local.get ch i32.add v128.load local.set g
   local.get x local.get ch i32.add v128.load local.get center local.get ch i32.add v128.load f32x4.sub local.set d`);
+
+/** g = x: the per-channel sums of x (a bias gradient). */
+const TOTALS = sums('totals', [], `
+  local.get x local.get ch i32.add v128.load local.set g`, false);
 
 /** out = a u + b v + k per channel, over `rows` rows (with b = 0 and v = u: out = a u + k). */
 const AFFINE: WasmFunction = {
@@ -96,6 +102,7 @@ export const SUM_BLOCK_ROWS = 128;
 export interface SimdLoops {
   moments(x: number, rows: number, cb: number, shift: number, acc32: number, acc64: number): void;
   gradientSums(dy: number, x: number, rows: number, cb: number, mean: number, acc32: number, acc64: number): void;
+  totals(x: number, rows: number, cb: number, unused: number, acc32: number, acc64: number): void;
   affine(u: number, v: number, out: number, rows: number, cb: number, a: number, b: number, k: number): void;
 }
 
@@ -108,5 +115,5 @@ export function simdLoops(backend: BackendWasm): SimdLoops | null {
 
 /** The loops compiled against a memory (a WebAssembly.Memory, shared or not). */
 export function loopsOnMemory(memory: Memory): SimdLoops {
-  return instantiateOn<SimdLoops>(memory, [SHIFTED_MOMENTS, GRADIENT_SUMS, AFFINE]);
+  return instantiateOn<SimdLoops>(memory, [SHIFTED_MOMENTS, GRADIENT_SUMS, TOTALS, AFFINE]);
 }
