@@ -1,7 +1,9 @@
 /**
  * Both gradients of a convolution on the wasm backend against the cpu backend, on every kind of layer the
  * throughput panel trains (bench/throughput/panel), at smaller sizes: the weight gradient by the SIMD loops
- * (kernels/filter-gradient.ts), the input gradient by rotated filter taps (kernels/conv2d-backprop-input.ts).
+ * (kernels/filter-gradient.ts), the input gradient by rotated filter taps (kernels/conv2d-backprop-input.ts), or
+ * for strided layers to small images of 128 channels or more by the column product and scatter
+ * (kernels/columns-input-gradient.ts).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,6 +60,36 @@ describe('conv gradients on the panel\'s kinds of layer match cpu', () => {
         const error = relativeError(actual[i], expected[i]);
         assert.ok(error < TOLERANCE, `${name}: relative error ${error}`);
       });
+    });
+  }
+
+  const COLUMN_CASES: Case[] = [
+    { what: '5x5 stride 2 to 512 channels (c1)', x: [3, 8, 8, 8], kernel: 5, outChannels: 128, stride: 2, pad: 'same' },
+    { what: '3x3 stride 2 to 256 channels (h2), valid padding on an odd size', x: [2, 9, 9, 8], kernel: 3, outChannels: 128, stride: 2, pad: 'valid' },
+    { what: 'a wider stride than the kernel, some inputs reached by no window', x: [2, 9, 9, 4], kernel: 2, outChannels: 128, stride: 3, pad: 'valid' },
+  ];
+  for (const c of COLUMN_CASES) {
+    it(`input gradient by columns, ${c.what}: ${c.x.join('x')}, ${c.kernel}x${c.kernel} -> ${c.outChannels}, stride ${c.stride}, ${c.pad}`, async () => {
+      const expected = await runOn('cpu', inputs(c), gradients(c));
+      const inner = timeComposedKernels();
+      const actual = await runOn('wasm', inputs(c), gradients(c));
+      assert.deepEqual([...inner.keys()].filter((k) => k.startsWith('Conv2DBackpropInput/')), [], 'the rotated taps did not run');
+      const error = relativeError(actual[0], expected[0]);
+      assert.ok(error < TOLERANCE, `dx: relative error ${error}`);
+    });
+  }
+
+  const ROTATED_CASES: Case[] = [
+    { what: 'stride 1 (p5\'s 7x7 layers)', x: [2, 7, 7, 16], kernel: 3, outChannels: 128, stride: 1, pad: 'same' },
+    { what: 'larger images (14x14 outputs)', x: [2, 28, 28, 8], kernel: 3, outChannels: 128, stride: 2, pad: 'same' },
+    { what: 'fewer output channels (p1)', x: [2, 14, 14, 8], kernel: 3, outChannels: 32, stride: 2, pad: 'same' },
+  ];
+  for (const c of ROTATED_CASES) {
+    it(`keeps the rotated taps for ${c.what}`, async () => {
+      const inner = timeComposedKernels();
+      const [dx] = await runOn('wasm', inputs(c), gradients(c));
+      assert.ok([...inner.keys()].includes('Conv2DBackpropInput/Conv2D'));
+      assert.ok(relativeError(dx, (await runOn('cpu', inputs(c), gradients(c)))[0]) < TOLERANCE);
     });
   }
 

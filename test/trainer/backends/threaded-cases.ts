@@ -60,6 +60,11 @@ export const THREADED_CASES: ThreadedCase[] = [
   filterGradient([8, 14, 14, 64], 3, 64, 1),
   filterGradient([4, 8, 8, 128], 5, 512, 2),
   {
+    what: 'conv dx by columns (kernels/columns-input-gradient.ts): 32x8x8x128, 5x5 -> 512, stride 2',
+    inputs: [randomInput([32, 4, 4, 512], 44), randomInput([5, 5, 128, 512], 45)],
+    compute: (dy, w) => [tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), dy)))(tf.zeros([32, 8, 8, 128]))],
+  },
+  {
     what: 'a first layer\'s forward convolution (narrow input): 8x28x28x1 by 5x5x1x64, with a bias',
     inputs: [randomInput([8, 28, 28, 1], 41), randomInput([5, 5, 1, 64], 42), randomInput([64], 43)],
     compute: (x, w, bias) => [tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias })],

@@ -13,6 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelComposer, wasmKernel } from './compose.js';
 import { convGeometry, type ConvGradientAttrs, type Shape4 } from './conv-info.js';
 import { interleavePhases, rotatedTaps } from './heap.js';
+import { columnsFirst, inputGradientByColumns } from './columns-input-gradient.js';
 import { inputGradientUnneeded } from './unneeded-input-gradient.js';
 
 type Attrs = ConvGradientAttrs & { inputShape: Shape4 };
@@ -21,6 +22,8 @@ function conv2dBackpropInput(inputs: Record<'dy' | 'filter', tf.TensorInfo>, bac
   const { dy, filter } = inputs;
   if (inputGradientUnneeded(filter)) return zeros(backend, attrs.inputShape);
   const info = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape as Shape4, attrs);
+  const byColumns = columnsFirst(info) ? inputGradientByColumns(backend, dy, filter, info) : null;
+  if (byColumns !== null) return byColumns;
   const k = new KernelComposer(backend, 'Conv2DBackpropInput');
   const rowPhases = phasesAlong(info.inHeight, info.filterHeight, info.strideHeight, info.padInfo.top);
   const colPhases = phasesAlong(info.inWidth, info.filterWidth, info.strideWidth, info.padInfo.left);
