@@ -11,8 +11,8 @@
  * chooses), but for ties between values that differ in x and round to the same y.
  *
  * The chosen x is not an output: tfjs-core hands a gradient function zeros, made in JavaScript and copied to
- * the heap, for every output that nothing downstream differentiates (7 % of a step of the panel's p4 at 2
- * threads). It lies in the tail of y's heap block instead (outputWithTail), freed with y.
+ * the heap, for every output that nothing downstream differentiates (7 % of a step of the panel's p4 at 1
+ * thread). It lies in the tail of y's heap block instead (outputWithTail), freed with y.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
