@@ -5,7 +5,7 @@
  * Every result equals the cpu backend's, NaN and signed zeros included.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
 /** A loop over `inputs` (byte addresses, advanced together with out) computing the vector left by `body`. */
@@ -55,13 +55,5 @@ export interface ActivationLoops {
   eluGrad(dy: number, y: number, out: number, bytes: number): void;
 }
 
-export function activationLoopsOn(memory: Memory): ActivationLoops {
-  return instantiateOn<ActivationLoops>(memory, [RELU, RELU_GRAD, ELU_GRAD]);
-}
-
-const instances = new WeakMap<Memory, ActivationLoops | null>();
-
 /** The loops on `backend`'s memory, or null where they cannot run. */
-export function activationLoops(backend: BackendWasm): ActivationLoops | null {
-  return moduleOnHeap(backend, instances, activationLoopsOn);
-}
+export const activationLoops = heapLoops<ActivationLoops>([RELU, RELU_GRAD, ELU_GRAD]);

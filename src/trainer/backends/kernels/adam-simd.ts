@@ -4,7 +4,7 @@
  * `constants` holds 7 floats: b1, 1 - b1, b2, 1 - b2, lr / c1, 1 / sqrt(c2), epsilon.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
 const NAMES = ['b1', 'b1c', 'b2', 'b2c', 'step', 'root', 'eps'];
@@ -40,13 +40,5 @@ export interface AdamLoops {
   update(x: number, g: number, m: number, v: number, xo: number, mo: number, vo: number, bytes: number, constants: number): void;
 }
 
-export function adamLoopsOn(memory: Memory): AdamLoops {
-  return instantiateOn<AdamLoops>(memory, [UPDATE]);
-}
-
-const instances = new WeakMap<Memory, AdamLoops | null>();
-
 /** The loop on `backend`'s memory, or null where it cannot run. */
-export function adamLoops(backend: BackendWasm): AdamLoops | null {
-  return moduleOnHeap(backend, instances, adamLoopsOn);
-}
+export const adamLoops = heapLoops<AdamLoops>([UPDATE]);

@@ -5,7 +5,7 @@
  * backend's sums in its order, and the same numbers (a quarter is exact in binary).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import { overTiles } from './max-pool-simd.js';
 
 /** 0.25 in every lane (its bits, 0x3e800000). */
@@ -38,13 +38,5 @@ export interface AvgPoolLoops {
   averageGradient(dx: number, dy: number, rows: number, rowBytes: number, cb: number): void;
 }
 
-const instances = new WeakMap<Memory, AvgPoolLoops | null>();
-
-export function avgPoolLoopsOn(memory: Memory): AvgPoolLoops {
-  return instantiateOn<AvgPoolLoops>(memory, [AVERAGE, AVERAGE_GRADIENT]);
-}
-
 /** The loops on `backend`'s memory, or null where they cannot run. */
-export function avgPoolLoops(backend: BackendWasm): AvgPoolLoops | null {
-  return moduleOnHeap(backend, instances, avgPoolLoopsOn);
-}
+export const avgPoolLoops = heapLoops<AvgPoolLoops>([AVERAGE, AVERAGE_GRADIENT]);

@@ -6,7 +6,7 @@
  * (strictly greater wins, first in the order top-left, top-right, bottom-left, bottom-right, as max-pool-simd.ts).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import { overTiles } from './max-pool-simd.js';
 
 /** z0..z3: the window's 4 values (of 4 channels) with flip applied; x0..x3 as they are. */
@@ -78,13 +78,5 @@ export interface BatchNormPoolLoops {
   pooledGradient(x: number, dy: number, dx: number, rows: number, rowBytes: number, cb: number, a: number, b: number, k: number, flip: number): void;
 }
 
-export function batchNormPoolLoopsOn(memory: Memory): BatchNormPoolLoops {
-  return instantiateOn<BatchNormPoolLoops>(memory, [NORMALISE_POOL, POOLED_GRADIENT]);
-}
-
-const instances = new WeakMap<Memory, BatchNormPoolLoops | null>();
-
 /** The loops on `backend`'s memory, or null where they cannot run. */
-export function batchNormPoolLoops(backend: BackendWasm): BatchNormPoolLoops | null {
-  return moduleOnHeap(backend, instances, batchNormPoolLoopsOn);
-}
+export const batchNormPoolLoops = heapLoops<BatchNormPoolLoops>([NORMALISE_POOL, POOLED_GRADIENT]);

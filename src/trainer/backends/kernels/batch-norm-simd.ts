@@ -7,7 +7,7 @@
  * address is a byte offset into the heap and `cb` is C * 4, the bytes of one row.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops, instantiateOn, type Memory } from './heap-module.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
 /**
@@ -106,14 +106,12 @@ export interface SimdLoops {
   affine(u: number, v: number, out: number, rows: number, cb: number, a: number, b: number, k: number): void;
 }
 
-const instances = new WeakMap<Memory, SimdLoops | null>();
+const FUNCTIONS = [SHIFTED_MOMENTS, GRADIENT_SUMS, TOTALS, AFFINE];
 
 /** The loops on `backend`'s memory, or null where they cannot run (no SIMD, no memory to import). */
-export function simdLoops(backend: BackendWasm): SimdLoops | null {
-  return moduleOnHeap(backend, instances, loopsOnMemory);
-}
+export const simdLoops = heapLoops<SimdLoops>(FUNCTIONS);
 
 /** The loops compiled against a memory (a WebAssembly.Memory, shared or not). */
 export function loopsOnMemory(memory: Memory): SimdLoops {
-  return instantiateOn<SimdLoops>(memory, [SHIFTED_MOMENTS, GRADIENT_SUMS, TOTALS, AFFINE]);
+  return instantiateOn<SimdLoops>(memory, FUNCTIONS);
 }

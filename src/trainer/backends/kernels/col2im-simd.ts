@@ -5,7 +5,7 @@
  * (4 at a time; cb = C_in * 4 bytes, a multiple of 16). The strides are in bytes.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
 /** A counted loop over `count`, advancing each pointer of `steps` ([pointer, step]) after every turn. */
@@ -47,13 +47,5 @@ export interface Col2imLoops {
   ): void;
 }
 
-const instances = new WeakMap<Memory, Col2imLoops | null>();
-
-export function col2imLoopsOn(memory: Memory): Col2imLoops {
-  return instantiateOn<Col2imLoops>(memory, [SCATTER_TAP]);
-}
-
 /** The loop on `backend`'s memory, or null where it cannot run. */
-export function col2imLoops(backend: BackendWasm): Col2imLoops | null {
-  return moduleOnHeap(backend, instances, col2imLoopsOn);
-}
+export const col2imLoops = heapLoops<Col2imLoops>([SCATTER_TAP]);

@@ -10,7 +10,7 @@
  * it, so b streams from memory once.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
 /** Rows of b (columns of out) per block. */
@@ -81,13 +81,5 @@ export interface DotLoops {
   dots(a: number, pairs: number, b: number, first: number, end: number, rowBytes: number, out: number, outRowBytes: number): void;
 }
 
-export function dotLoopsOn(memory: Memory): DotLoops {
-  return instantiateOn<DotLoops>(memory, [DOTS]);
-}
-
-const instances = new WeakMap<Memory, DotLoops | null>();
-
 /** The loops on `backend`'s memory, or null where they cannot run. */
-export function dotLoops(backend: BackendWasm): DotLoops | null {
-  return moduleOnHeap(backend, instances, dotLoopsOn);
-}
+export const dotLoops = heapLoops<DotLoops>([DOTS]);

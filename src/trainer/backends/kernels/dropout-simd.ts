@@ -4,7 +4,7 @@
  * caller's (dropout-mask.ts's applyMask).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
 /** h = lowbias32(h) in every lane. */
@@ -56,13 +56,5 @@ export interface DropoutLoops {
   dropout(x: number, out: number, bytes: number, first: number, key1: number, key2: number, threshold: number, scaleBits: number): void;
 }
 
-export function dropoutLoopsOn(memory: Memory): DropoutLoops {
-  return instantiateOn<DropoutLoops>(memory, [DROPOUT]);
-}
-
-const instances = new WeakMap<Memory, DropoutLoops | null>();
-
 /** The loop on `backend`'s memory, or null where it cannot run. */
-export function dropoutLoops(backend: BackendWasm): DropoutLoops | null {
-  return moduleOnHeap(backend, instances, dropoutLoopsOn);
-}
+export const dropoutLoops = heapLoops<DropoutLoops>([DROPOUT]);

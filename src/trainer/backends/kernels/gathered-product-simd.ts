@@ -11,7 +11,7 @@
  * `rowBytes` bytes, while b's rows follow one another.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
 /** Rows of out per register block (8 accumulators, 3 more vectors: fits the 16 registers of x86-64). */
@@ -130,15 +130,7 @@ export interface ProductLoops {
   accumulate(out: number, src: number, bytes: number): void;
 }
 
-export function productLoopsOn(memory: Memory): ProductLoops {
-  return instantiateOn<ProductLoops>(memory, [
-    blockLoop(1), blockLoop(BLOCK_ROWS), blockLoop(1, 'init'), blockLoop(BLOCK_ROWS, 'init'), chunkLoop(1), chunkLoop(BLOCK_ROWS), ACCUMULATE,
-  ]);
-}
-
-const instances = new WeakMap<Memory, ProductLoops | null>();
-
 /** The loops on `backend`'s memory, or null where they cannot run. */
-export function productLoops(backend: BackendWasm): ProductLoops | null {
-  return moduleOnHeap(backend, instances, productLoopsOn);
-}
+export const productLoops = heapLoops<ProductLoops>([
+  blockLoop(1), blockLoop(BLOCK_ROWS), blockLoop(1, 'init'), blockLoop(BLOCK_ROWS, 'init'), chunkLoop(1), chunkLoop(BLOCK_ROWS), ACCUMULATE,
+]);

@@ -55,22 +55,25 @@ export function instantiateOn<T>(memory: Memory, functions: WasmFunction[]): T {
 }
 
 /**
- * One instance per backend memory of the module that `build` makes from a memory, or null where it cannot
- * run (no SIMD, no memory to import). `cache` is the caller's own (one per module).
+ * A module of loops compiled from `functions`: the returned function gives its instance on a backend's memory
+ * (one per memory, compiled at the first call), or null where it cannot run (no SIMD, no memory to import).
  */
-export function moduleOnHeap<T>(backend: BackendWasm, cache: WeakMap<Memory, T | null>, build: (memory: Memory) => T): T | null {
-  const memory = backendMemory(backend);
-  if (memory === undefined) return null;
-  let loops = cache.get(memory);
-  if (loops === undefined) {
-    try {
-      loops = build(memory);
-    } catch {
-      loops = null;
+export function heapLoops<T>(functions: WasmFunction[]): (backend: BackendWasm) => T | null {
+  const instances = new WeakMap<Memory, T | null>();
+  return (backend) => {
+    const memory = backendMemory(backend);
+    if (memory === undefined) return null;
+    let loops = instances.get(memory);
+    if (loops === undefined) {
+      try {
+        loops = instantiateOn<T>(memory, functions);
+      } catch {
+        loops = null;
+      }
+      instances.set(memory, loops);
     }
-    cache.set(memory, loops);
-  }
-  return loops;
+    return loops;
+  };
 }
 
 /** Scratch memory on the heap for the duration of `use` (allocating may grow the heap: take views after). */

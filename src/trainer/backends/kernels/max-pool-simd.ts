@@ -6,7 +6,7 @@
  * cpu backend's rule.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { instantiateOn, moduleOnHeap, type Memory } from './heap-module.js';
+import { heapLoops } from './heap-module.js';
 import { rowPieces } from './threads/row-pieces.js';
 import type { WasmFunction } from './wasm-assembler.js';
 
@@ -113,13 +113,5 @@ export interface MaxPoolLoops {
   gradient(x: number, dy: number, dx: number, rows: number, rowBytes: number, cb: number): void;
 }
 
-const instances = new WeakMap<Memory, MaxPoolLoops | null>();
-
-export function maxPoolLoopsOn(memory: Memory): MaxPoolLoops {
-  return instantiateOn<MaxPoolLoops>(memory, [POOL, GRADIENT]);
-}
-
 /** The loops on `backend`'s memory, or null where they cannot run. */
-export function maxPoolLoops(backend: BackendWasm): MaxPoolLoops | null {
-  return moduleOnHeap(backend, instances, maxPoolLoopsOn);
-}
+export const maxPoolLoops = heapLoops<MaxPoolLoops>([POOL, GRADIENT]);

@@ -2,7 +2,7 @@
 import { compiledModuleOf, wasmApi } from '../heap-module.js';
 import { CALL_INTS, MAX_ARGS, type PoolMessage } from './protocol.js';
 
-/** One call of an export of a heap module's instance (the object its `...LoopsOn` function returned). */
+/** One call of an export of a heap module's instance (the object its heapLoops getter returned). */
 export interface Call {
   loops: object;
   fn: string;
