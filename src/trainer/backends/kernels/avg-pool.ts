@@ -9,26 +9,17 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmOverride } from './compose.js';
 import { heapAddress } from './heap-module.js';
 import { avgPoolLoops, type AvgPoolLoops } from './avg-pool-simd.js';
-import { tilesTwoByTwo } from './max-pool-grad.js';
 import { overOutputRows } from './max-pool-simd.js';
+import { tiledPool, type PoolAttrs } from './pool-tiles.js';
 
-interface Attrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+/** The geometry of a pool that the tile loops take, and the loops, or null. */
+function tileLoops(backend: BackendWasm, input: tf.TensorInfo, attrs: PoolAttrs): { info: tf.backend_util.Conv2DInfo; loops: AvgPoolLoops } | null {
+  const info = tiledPool(input, attrs);
+  const loops = info === null ? null : avgPoolLoops(backend);
+  return info === null || loops === null ? null : { info, loops };
 }
 
-/** The loops where a pool over an input of this shape and dtype tiles it in 2x2 windows, else null. */
-function tileLoops(backend: BackendWasm, input: tf.TensorInfo, attrs: Attrs): { info: tf.backend_util.Conv2DInfo; loops: AvgPoolLoops } | null {
-  if (input.shape.length !== 4 || input.dtype !== 'float32') return null;
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  if (!tilesTwoByTwo(info) || info.inChannels % 4 !== 0 || info.outHeight === 0 || info.outWidth === 0) return null;
-  const loops = avgPoolLoops(backend);
-  return loops === null ? null : { info, loops };
-}
-
-function avgPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs, original: tf.KernelConfig): tf.TensorInfo {
+function avgPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: PoolAttrs, original: tf.KernelConfig): tf.TensorInfo {
   const wasm = backend as unknown as BackendWasm;
   const tiled = tileLoops(wasm, inputs.x, attrs);
   if (tiled === null) return original.kernelFunc({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
@@ -37,7 +28,7 @@ function avgPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, 
   return out;
 }
 
-function avgPoolGrad(inputs: Record<'dy' | 'input', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs, original: tf.KernelConfig): tf.TensorInfo {
+function avgPoolGrad(inputs: Record<'dy' | 'input', tf.TensorInfo>, backend: tf.KernelBackend, attrs: PoolAttrs, original: tf.KernelConfig): tf.TensorInfo {
   const wasm = backend as unknown as BackendWasm;
   const tiled = tileLoops(wasm, inputs.input, attrs);
   if (tiled === null) return original.kernelFunc({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;

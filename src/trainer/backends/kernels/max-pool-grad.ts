@@ -12,22 +12,14 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernel } from './compose.js';
 import { heapAddress } from './heap-module.js';
 import { maxPoolLoops, overOutputRows } from './max-pool-simd.js';
+import { poolInfo, tilesForLoops, tilesTwoByTwo, type PoolAttrs } from './pool-tiles.js';
 
-interface Attrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs): tf.TensorInfo {
+function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, backend: tf.KernelBackend, attrs: PoolAttrs): tf.TensorInfo {
   const { dy, input } = inputs;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
-  );
+  const info = poolInfo(input.shape, attrs);
   const wasm = backend as unknown as BackendWasm;
   const out = wasm.makeOutput(input.shape, 'float32');
-  const loops = tilesTwoByTwo(info) && info.inChannels % 4 === 0 ? maxPoolLoops(wasm) : null;
+  const loops = tilesForLoops(info) ? maxPoolLoops(wasm) : null;
   if (loops !== null) {
     const [xAt, dyAt, dxAt] = [heapAddress(wasm, input), heapAddress(wasm, dy), heapAddress(wasm, out)];
     overOutputRows(wasm, input.shape, loops, 'gradient', [[xAt, 2], [dyAt, 0.5], [dxAt, 2]]);
@@ -41,16 +33,10 @@ function maxPoolGrad(inputs: Record<'dy' | 'input' | 'output', tf.TensorInfo>, b
 }
 
 /**
- * The common case: 2x2 windows with stride 2 that tile the input exactly (by max-pool-simd.ts where the
- * channels are a multiple of 4). Unrolled, with the maximum and its place in locals and every input written
- * once (no fill): about 2x faster than the general loop below.
+ * The common case, 2x2 tiles (by max-pool-simd.ts where the channels are a multiple of 4). Unrolled, with the
+ * maximum and its place in locals and every input written once (no fill): about 2x faster than the general loop
+ * below.
  */
-export function tilesTwoByTwo(info: tf.backend_util.Conv2DInfo): boolean {
-  const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth, padInfo } = info;
-  return filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padInfo.top === 0 &&
-    padInfo.left === 0 && inHeight === 2 * outHeight && inWidth === 2 * outWidth;
-}
-
 function routeInTwoByTwoTiles(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const rowStride = inWidth * c;

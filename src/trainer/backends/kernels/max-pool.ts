@@ -7,23 +7,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmOverride } from './compose.js';
 import { heapAddress } from './heap-module.js';
-import { tilesTwoByTwo } from './max-pool-grad.js';
 import { maxPoolLoops, overOutputRows } from './max-pool-simd.js';
+import { tiledPool, type PoolAttrs } from './pool-tiles.js';
 
-interface Attrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-function maxPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: Attrs, original: tf.KernelConfig): tf.TensorInfo {
+function maxPool(inputs: Record<'x', tf.TensorInfo>, backend: tf.KernelBackend, attrs: PoolAttrs, original: tf.KernelConfig): tf.TensorInfo {
   const { x } = inputs;
   const wasm = backend as unknown as BackendWasm;
-  const info = x.shape.length === 4 && x.dtype === 'float32'
-    ? tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode)
-    : null;
-  const loops = info !== null && tilesTwoByTwo(info) && info.inChannels % 4 === 0 && info.outHeight > 0 ? maxPoolLoops(wasm) : null;
+  const info = tiledPool(x, attrs);
+  const loops = info === null ? null : maxPoolLoops(wasm);
   if (info === null || loops === null) return original.kernelFunc({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
   const out = wasm.makeOutput(info.outShape, 'float32');
   const [xAt, yAt] = [heapAddress(wasm, x), heapAddress(wasm, out)];
