@@ -61,11 +61,21 @@ describe('dense products by SIMD loops match cpu', () => {
     });
   }
 
-  it('leaves a bᵀ to the other routes where the dot-product form does not apply (odd rows, columns or units)', async () => {
-    const otherRoute = (kernels: string[]) => kernels.includes('BatchMatMul/Transpose');
+  it('transposes b for the dense loops where the dot-product form does not apply (odd rows, columns or units)', async () => {
+    const transposedForLoops = (kernels: string[]) => kernels.includes('BatchMatMul/Transpose') && !kernels.includes('BatchMatMul/BatchMatMul');
     for (const [a, b] of [[[5, 8], [12, 8]], [[6, 8], [10, 8]], [[6, 10], [12, 10]]]) {
-      await assertMatchesCpu([randomInput(a, 13), randomInput(b, 14)], (x, y) => [tf.matMul(x, y, false, true)], otherRoute);
+      await assertMatchesCpu([randomInput(a, 13), randomInput(b, 14)], (x, y) => [tf.matMul(x, y, false, true)], transposedForLoops);
     }
+  });
+
+  it('a classifier\'s input gradient dy Wᵀ with 10 units: 64x10 by (704x10)ᵀ, by the dense loops', async () => {
+    const transposedForLoops = (kernels: string[]) => kernels.includes('BatchMatMul/Transpose') && !kernels.includes('BatchMatMul/BatchMatMul');
+    await assertMatchesCpu([randomInput([64, 10], 19), randomInput([704, 10], 20)], (x, y) => [tf.matMul(x, y, false, true)], transposedForLoops);
+  });
+
+  it('leaves a bᵀ of more than 128 rows and units not a multiple of 4 to the package', async () => {
+    const packageProduct = (kernels: string[]) => kernels.includes('BatchMatMul/BatchMatMul');
+    await assertMatchesCpu([randomInput([130, 10], 21), randomInput([12, 10], 22)], (x, y) => [tf.matMul(x, y, false, true)], packageProduct);
   });
 
   for (const activation of ['linear', 'relu', 'elu'] as const) {

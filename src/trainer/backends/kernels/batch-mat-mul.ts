@@ -6,12 +6,13 @@
  * large right operands are split into blocks that XNNPACK packs at cache speed (see product.ts).
  *
  * a x bᵀ (a dense layer's input gradient, dy [batch, units] by the kernel [inputs, units]ᵀ) runs in dot-product
- * form (dot-product.ts), reading both as they lie. Where that does not apply and b is large, it is computed as
- * (b x aᵀ)ᵀ: the small dy is transposed and packed instead of the whole kernel.
+ * form (dot-product.ts), reading both as they lie. Where that does not apply (units not a multiple of 4, as a
+ * classifier's 10), b is transposed for dense-product.ts; failing both, and b large, it is computed as (b x aᵀ)ᵀ:
+ * the small dy is transposed and packed instead of the whole kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelComposer, wasmOverride } from './compose.js';
-import { denseProduct } from './dense-product.js';
+import { denseProduct, MAX_ROWS } from './dense-product.js';
 import { dotProduct } from './dot-product.js';
 import { blockedProduct, type Multiply } from './product.js';
 
@@ -58,6 +59,9 @@ function singleProduct(k: KernelComposer, multiply: Multiply, a: tf.TensorInfo, 
     const b3 = k.reshape(b, [1, ...b.shape.slice(-2)]);
     const dots = dotProduct(k.backend, a3, b3);
     if (dots !== null) return k.reshape(k.adopt(dots), [...outer, m, dots.shape[2]]);
+    // Units the dot form does not take (a classifier's 10): b transposed, then the dense loops.
+    const dense = m <= MAX_ROWS ? denseProduct(k.backend, a3, k.transpose(b3, [0, 2, 1]), false) : null;
+    if (dense !== null) return k.reshape(k.adopt(dense), [...outer, m, dense.shape[2]]);
     const n = b3.shape[1];
     // Transposing a and the result instead of b: worth it when b holds more elements than both together.
     if (n * inner > m * inner + m * n) {

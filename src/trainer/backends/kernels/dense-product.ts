@@ -7,12 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { columnCopyLoops } from './column-copy-simd.js';
 import { productLoops, type ProductLoops } from './gathered-product-simd.js';
 import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
 import { runProduct, type Chunks } from './threaded-product.js';
 
 /** Rows of the left operand up to which packing the right one costs more than multiplying by it. */
-const MAX_ROWS = 128;
+export const MAX_ROWS = 128;
 
 /** Bytes of the right operand per chunk of its rows: a chunk stays in L2 while every block of out streams over it. */
 const CHUNK_BYTES = 128 * 1024;
@@ -59,7 +60,9 @@ interface LeftOperand {
 function multiplyInto(wasm: BackendWasm, loops: ProductLoops, { m, inner, transposeA, a }: LeftOperand, bAt: number, n: number, outAt: number): void {
   // a(r, p) lies at a + offset(r) + p * step.
   const step = transposeA ? 4 * m : 4;
-  const chunk = Math.min(inner, Math.max(8, Math.floor(CHUNK_BYTES / (4 * n))));
+  const fits = Math.max(8, Math.floor(CHUNK_BYTES / (4 * n)));
+  // Fewer than two chunks' worth: one chunk (out is then set, not zeroed and added to).
+  const chunk = inner < 2 * fits ? inner : fits;
   const full = Math.floor(inner / chunk);
   const last = inner - full * chunk;
   const chunkCount = full + (last > 0 ? 1 : 0);
@@ -83,12 +86,7 @@ function multiplyInto(wasm: BackendWasm, loops: ProductLoops, { m, inner, transp
 
 /** Copies `rows` rows of a matrix with `from` columns into one with `to` columns, zero-filling columns past `from`. */
 function copyColumns(wasm: BackendWasm, source: number, from: number, target: number, to: number, rows: number): void {
-  const heap = heapBuffer(wasm);
-  const x = new Float32Array(heap, source, rows * from);
-  const y = new Float32Array(heap, target, rows * to);
-  if (to > from) y.fill(0);
-  const width = Math.min(from, to);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < width; c++) y[r * to + c] = x[r * from + c];
-  }
+  const loops = columnCopyLoops(wasm);
+  if (loops === null) throw new Error('the column-copy loop cannot run where the product loops do');
+  loops.copyColumns(source, 4 * from, target, 4 * to, 4 * Math.min(from, to), rows);
 }

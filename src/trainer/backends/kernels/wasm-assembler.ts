@@ -36,6 +36,7 @@ const OPS: Record<string, [number[], Immediate]> = {
   'i32.mul': [[0x6c], 'none'],
   'i32.shl': [[0x74], 'none'],
   'i32.load': [[0x28], 'memarg'],
+  'i32.store': [[0x36], 'memarg'],
   'v128.load': [[0xfd, 0x00], 'memarg'],
   'v128.load32_splat': [[0xfd, 0x09], 'memarg'],
   'v128.store': [[0xfd, 0x0b], 'memarg'],
