@@ -12,7 +12,9 @@
 #                                                   later session replays from it, and compares a clean clone's prefix)
 #
 # Run from the repository root after `npm ci && npm run build`. Results go to runs/fashion-proof-v2.db (not
-# committed); DB=path overrides it. A search's --time-limit counts one run: when it is interrupted, give the next
+# committed); DB=path overrides it. PROXY=cosine runs the same searches with the trials' rate decayed to 0 over
+# their 2 epochs (nas search's default since 582ac4e) instead of the recorded runs' constant rate, under their own
+# names (v2-cosine-S), database (runs/fashion-proof-v2-cosine.db) and records (v2-records/cosine/). A search's --time-limit counts one run: when it is interrupted, give the next
 # run what is left (SEARCH_BUDGET_S=seconds). Replays need no such care: the same command continues from the last
 # finished epoch, and --time-limit is checked against the training time already spent. Both resume only where the
 # database is still there; where it is gone (a working session's checkout starts empty), `replay S` trains the ARCH
@@ -20,31 +22,36 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NAS=(node dist/src/cli/main.js)
-DB=${DB:-runs/fashion-proof-v2.db}
-mkdir -p runs
+PROXY=${PROXY:-constant}
+case $PROXY in
+  constant) PREFIX=v2 RECORDS=experiments/fashion-proof/v2-records ;;
+  cosine) PREFIX=v2-cosine RECORDS=experiments/fashion-proof/v2-records/cosine ;;
+  *) echo "PROXY: constant or cosine" >&2; exit 2 ;;
+esac
+DB=${DB:-runs/fashion-proof-$PREFIX.db}
+mkdir -p runs "$RECORDS"
 
 SEARCH_BUDGET_S=${SEARCH_BUDGET_S:-3600}
 # The proxy of issue 7 (2 epochs on 8,000 images, scored on all 6,000 validation images), in the v2 space: room for
-# batch-normalised, residual networks of up to 30M MACs per image. --schedule constant: the trials' rate when these
-# searches ran (the default is now cosine), so that the commands still give the recorded sequences.
+# batch-normalised, residual networks of up to 30M MACs per image. --schedule constant (PROXY's default): the trials'
+# rate when the recorded searches ran, so that the commands still give their sequences.
 SEARCH=(search --dataset fashion-mnist --space fashion-v2 --epochs 2 --train-limit 8000 --val-limit 6000 --seed 1
-        --schedule constant --trials 20000 --time-limit "$SEARCH_BUDGET_S" --db "$DB")
+        --schedule "$PROXY" --trials 20000 --time-limit "$SEARCH_BUDGET_S" --db "$DB")
 # The recipe every replay gets, the hand-designed baseline's included: all 60,000 training images, cosine decay, the
 # dataset's augmentation, label smoothing 0.1, test-time flip, both cores, up to 60 epochs within 100 minutes (the
 # issue allows 120; 100 lets a 60-minute search and its replay fit one three-hour working session).
 REPLAY_BUDGET_S=${REPLAY_BUDGET_S:-6000}
 RECIPE=(--dataset fashion-mnist --epochs 60 --time-limit "$REPLAY_BUDGET_S" --augment --tta --label-smoothing 0.1 --db "$DB")
 
-# What a search leaves for later sessions (committed): its best ARCH and its sequence of architecture hashes.
-RECORDS=experiments/fashion-proof/v2-records
+# RECORDS (above): what a search leaves for later sessions (committed): its best ARCH and its sequence of hashes.
 
 experiment_of() {
-  if [[ $1 == shared ]]; then echo v2-shared-retrain; else echo "v2-$1"; fi
+  if [[ $1 == shared ]]; then echo "$PREFIX-shared-retrain"; else echo "$PREFIX-$1"; fi
 }
 
 # The search's own sequence of proposals; for shared, the retrained architectures are a second experiment (retrain).
 hashes_of() {
-  local experiment="v2-$1"
+  local experiment="$PREFIX-$1"
   [[ $1 == retrain ]] && experiment=$(experiment_of shared)
   "${NAS[@]}" trials --experiment "$experiment" --json --db "$DB" |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{if(s)for(const t of JSON.parse(s))console.log(t.seq,t.hash)})'
@@ -57,10 +64,10 @@ best_of() {
 case "${1:-}" in
   search)
     case "${2:?reinforce, random or shared}" in
-      reinforce) "${NAS[@]}" "${SEARCH[@]}" --strategy reinforce --controller-options '{"repeats": "skip"}' --name v2-reinforce ;;
-      random) "${NAS[@]}" "${SEARCH[@]}" --strategy random --name v2-random ;;
+      reinforce) "${NAS[@]}" "${SEARCH[@]}" --strategy reinforce --controller-options '{"repeats": "skip"}' --name "$PREFIX-reinforce" ;;
+      random) "${NAS[@]}" "${SEARCH[@]}" --strategy random --name "$PREFIX-random" ;;
       # The shared-weight search needs a space of fixed slots: fashion-oneshot, then its top 10 trained as above.
-      shared) "${NAS[@]}" "${SEARCH[@]/fashion-v2/fashion-oneshot}" --strategy reinforce --evaluator shared --name v2-shared ;;
+      shared) "${NAS[@]}" "${SEARCH[@]/fashion-v2/fashion-oneshot}" --strategy reinforce --evaluator shared --name "$PREFIX-shared" ;;
       *) echo "search: reinforce, random or shared" >&2; exit 2 ;;
     esac
     ;;
