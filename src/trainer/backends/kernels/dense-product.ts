@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { columnCopyLoops } from './column-copy-simd.js';
+import { columnCopyLoops } from './column-copy.js';
 import { productLoops, type ProductLoops } from './gathered-product-simd.js';
 import { heapAddress, heapBuffer, withScratch } from './heap-module.js';
 import { runProduct, type Chunks } from './threaded-product.js';
