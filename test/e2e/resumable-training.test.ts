@@ -28,13 +28,18 @@ test('nas train killed mid-run: the same command continues from the last epoch a
   const expected = JSON.parse(straight.stdout.trim().split('\n').pop()!);
 
   let epochs = 0;
+  let secondsAtKill = 0;
   const killed = startCli(args('resumed.db'), { cwd: dir });
   // The checkpoint after epoch 2 is written atomically; kill once it is there and names 2 epochs.
   const checkpoints = path.join(dir, 'models', '.checkpoints');
   while (epochs < 2) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const files = fs.existsSync(checkpoints) ? fs.readdirSync(checkpoints).filter((f) => f.endsWith('.ckpt')) : [];
-    if (files.length > 0) epochs = Number(/"epochsDone":(\d+)/.exec(fs.readFileSync(path.join(checkpoints, files[0]!)).subarray(0, 4096).toString())?.[1] ?? 0);
+    if (files.length > 0) {
+      const header = fs.readFileSync(path.join(checkpoints, files[0]!)).subarray(0, 4096).toString();
+      epochs = Number(/"epochsDone":(\d+)/.exec(header)?.[1] ?? 0);
+      secondsAtKill = Number(/"elapsedSeconds":([\d.e+-]+)/.exec(header)?.[1] ?? 0);
+    }
     if (killed.child.exitCode !== null) break;
   }
   killed.child.kill('SIGKILL');
@@ -47,5 +52,8 @@ test('nas train killed mid-run: the same command continues from the last epoch a
   assert.ok(result.resumedAfterEpoch >= 2, `continued after epoch ${result.resumedAfterEpoch}`);
   assert.ok(Math.abs(result.testAccuracy - expected.testAccuracy) <= 1e-3, `resumed ${result.testAccuracy} vs uninterrupted ${expected.testAccuracy}`);
   assert.equal(expected.resumedAfterEpoch, 0);
+  // Its recorded time is the whole training's: the killed process's epochs and the resumed one's.
+  const resumedEpochsSeconds = result.history.slice(result.resumedAfterEpoch).reduce((sum: number, epoch: { seconds: number }) => sum + epoch.seconds, 0);
+  assert.ok(secondsAtKill > 0 && result.seconds >= secondsAtKill + resumedEpochsSeconds, `recorded ${result.seconds} s; ${secondsAtKill} s before the kill`);
   assert.deepEqual(fs.readdirSync(checkpoints), [], 'the checkpoint is removed once the training is recorded');
 });

@@ -40,7 +40,8 @@ export async function runTrainJob(job: TrainJob, context: JobContext, hooks: Tra
     if (test && run.status !== 'nan') result.test = evaluate(model, test, data.norm, info.numClasses, { mirror });
     if (test) result.normalisation = { ...data.norm, images: data.train.indices.length };
     if (job.saveModelTo !== undefined && run.status !== 'nan') result.modelPath = await saveModel(model, job.saveModelTo);
-    result.seconds = (performance.now() - started) / 1000;
+    // A training continued from its checkpoint reports its whole time, not this process's share.
+    result.seconds = run.secondsBefore + (performance.now() - started) / 1000;
     return result;
   } finally {
     model.dispose();

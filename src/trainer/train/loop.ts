@@ -39,6 +39,8 @@ export interface TrainingRun {
   history: EpochMetrics[];
   trainImages: number;
   trainSeconds: number;
+  /** The seconds this training had run before it continued from its checkpoint (0 when it started afresh). */
+  secondsBefore: number;
 }
 
 /** How many final epochs the reward looks back over (best validation accuracy among them). */
@@ -56,7 +58,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
   const optimizer = createOptimizer(hyper);
   const step = makeStep(model, optimizer, hyper);
   const reseeder = new DropoutReseeder(model, hyper.seed);
-  const run: TrainingRun = { status: 'completed', history: [], trainImages: 0, trainSeconds: 0 };
+  const run: TrainingRun = { status: 'completed', history: [], trainImages: 0, trainSeconds: 0, secondsBefore: 0 };
   const stopper = new EarlyStopper(hyper.earlyStoppingPatience);
   let stepIndex = 0;
   let elapsedBefore = 0;
@@ -65,7 +67,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
     const resumed = hooks.checkpoint && (await restoreCheckpoint(model, optimizer.optimizer, hooks.checkpoint));
     if (resumed) {
       ({ stepIndex, elapsedSeconds: elapsedBefore } = resumed);
-      Object.assign(run, { history: resumed.history, trainImages: resumed.trainImages, trainSeconds: resumed.trainSeconds });
+      Object.assign(run, { history: resumed.history, trainImages: resumed.trainImages, trainSeconds: resumed.trainSeconds, secondsBefore: elapsedBefore });
       Object.assign(stopper, resumed.stopper);
       plan.restore(resumed.plannedEpochs);
       reseeder.skip(stepIndex);
