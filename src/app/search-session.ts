@@ -102,9 +102,10 @@ function sharedPhases(request: SearchRequest, run: RunOptions, store: Store, che
 /** The plan from the database as it is, read-only: a resume's stored settings are checked before anything changes. */
 function readPlan(request: SearchRequest, given: SearchConfig | undefined, resolveStored: (stored: SearchConfig) => SearchConfig): ExperimentPlan {
   if (given && !hasDatabase(request.dbFile)) return planExperiment(undefined, request, given, resolveStored);
-  const store = Store.openReadOnly(request.dbFile);
+  // A new experiment may find the file just made by another search, its schema not yet committed: nothing to plan against.
+  const store = Store.openReadOnly(request.dbFile, { allowEmpty: given !== undefined });
   try {
-    return planExperiment(store, request, given, resolveStored);
+    return planExperiment(store.holdsResults ? store : undefined, request, given, resolveStored);
   } finally {
     store.close();
   }

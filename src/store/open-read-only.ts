@@ -16,6 +16,8 @@ export interface ReadOnlyOptions {
   busyTimeoutMs?: number;
   /** Skip the check that the schema is not newer than this nas knows (nas db check reports it instead). */
   anySchema?: boolean;
+  /** Open a database that holds no tables yet (another process is creating it) instead of failing; see Store.holdsResults. */
+  allowEmpty?: boolean;
 }
 
 /**
@@ -60,7 +62,7 @@ function openChecked(name: string, file: string, options: ReadOnlyOptions): Sqli
     throw databaseFailure(error, file, context) ?? new StoreError(`cannot open database ${file}: ${(error as Error).message}`);
   }
   try {
-    checkOwnership(db, file, false);
+    checkOwnership(db, file, options.allowEmpty ?? false);
     if (!options.anySchema) checkNotNewer(hasSchemaTable(db) ? schemaVersion(db) : 0, file);
     return db;
   } catch (error) {

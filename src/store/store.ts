@@ -4,6 +4,7 @@ import { ControllerLog } from './controller.js';
 import { Experiments } from './experiments.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
 import { openReadOnlyDatabase, type ReadOnlyOptions } from './open-read-only.js';
+import { hasSchemaTable } from './open-checks.js';
 import { Replays } from './replays.js';
 import { Trials } from './trials.js';
 import { writeTransaction } from './write-transaction.js';
@@ -59,6 +60,11 @@ export class Store {
   /** Opens a results database for the commands that only read: no migration, nothing written; writes throw. */
   static openReadOnly(file: string, options: ReadOnlyOptions = {}): Store {
     return new Store(openReadOnlyDatabase(file, options), file);
+  }
+
+  /** False for a database whose schema another process has yet to commit (opened with allowEmpty). */
+  get holdsResults(): boolean {
+    return hasSchemaTable(this.db);
   }
 
   get readOnly(): boolean {

@@ -50,3 +50,20 @@ test('two nas search processes on one database and nas best reading meanwhile: n
   db.close();
   assert.deepEqual(counts, [{ name: 'first', n: TRIALS }, { name: 'second', n: TRIALS }]);
 });
+
+test('a new search on a database another search has just made, its schema not yet committed, starts instead of failing', async () => {
+  const dir = tmpDir();
+  // The file as another search leaves it between switching to WAL and committing its schema: a header, no tables.
+  const made = new Database(path.join(dir, 'results.db'));
+  made.pragma('journal_mode = WAL');
+  made.close();
+  const result = await runCli(['search', '--dataset', 'synthetic', '--space', TINY_SPACE, '--trials', '3', '--epochs', '1', '--strategy', 'random', '--json'], {
+    cwd: dir,
+    env: { NAS_TEST_EVALUATOR: 'fake:10' },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const db = new Database(path.join(dir, 'results.db'), { readonly: true });
+  const finished = db.prepare(`SELECT count(*) AS n FROM trials WHERE status NOT IN ('queued', 'running')`).get() as { n: number };
+  db.close();
+  assert.equal(finished.n, 3);
+});
