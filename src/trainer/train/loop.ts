@@ -61,19 +61,18 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, hype
   const run: TrainingRun = { status: 'completed', history: [], trainImages: 0, trainSeconds: 0, secondsBefore: 0 };
   const stopper = new EarlyStopper(hyper.earlyStoppingPatience);
   let stepIndex = 0;
-  let elapsedBefore = 0;
   let firstEpoch = 1;
   try {
     const resumed = hooks.checkpoint && (await restoreCheckpoint(model, optimizer.optimizer, hooks.checkpoint));
     if (resumed) {
-      ({ stepIndex, elapsedSeconds: elapsedBefore } = resumed);
-      Object.assign(run, { history: resumed.history, trainImages: resumed.trainImages, trainSeconds: resumed.trainSeconds, secondsBefore: elapsedBefore });
+      stepIndex = resumed.stepIndex;
+      Object.assign(run, { history: resumed.history, trainImages: resumed.trainImages, trainSeconds: resumed.trainSeconds, secondsBefore: resumed.elapsedSeconds });
       Object.assign(stopper, resumed.stopper);
       plan.restore(resumed.plannedEpochs);
       reseeder.skip(stepIndex);
       firstEpoch = resumed.epochsDone + 1;
     }
-    const elapsed = () => elapsedBefore + (performance.now() - loopStarted) / 1000;
+    const elapsed = () => run.secondsBefore + (performance.now() - loopStarted) / 1000;
     for (let epoch = firstEpoch; epoch <= plan.epochs; epoch++) {
       const started = performance.now();
       let lossSum = 0;
